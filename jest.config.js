@@ -1,0 +1,23 @@
+/** One jest run for the whole repo: unit specs (*.spec.ts) and integration specs (*.int-spec.ts). */
+const swc = [
+  '@swc/jest',
+  {
+    jsc: {
+      parser: { syntax: 'typescript', decorators: true },
+      transform: { legacyDecorator: true, decoratorMetadata: true },
+      target: 'es2022',
+    },
+    module: { type: 'commonjs' },
+  },
+];
+
+module.exports = {
+  testEnvironment: 'node',
+  roots: ['<rootDir>/libs', '<rootDir>/apps'].filter((p) => require('fs').existsSync(p.replace('<rootDir>', __dirname))),
+  testMatch: ['**/*.spec.ts', '**/*.int-spec.ts'],
+  transform: { '^.+\\.ts$': swc },
+  moduleNameMapper: {
+    '^@crm/kafka-broker$': '<rootDir>/libs/kafka-broker/src/index.ts',
+  },
+  testTimeout: 60_000,
+};

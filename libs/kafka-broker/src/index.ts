@@ -1,0 +1,2 @@
+export { startBroker } from './broker';
+export type { BrokerOptions, RunningBroker } from './broker';
