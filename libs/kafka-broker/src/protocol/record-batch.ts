@@ -110,6 +110,7 @@ export function recordTimestamps(batch: RecordBatch, baseOffset: number): { offs
   };
   for (let i = 0; i < batch.recordCount && pos < buf.length; i++) {
     const length = varint();
+    if (!(length > 0)) break; // a forged length would stall the cursor for up to recordCount rounds
     const start = pos;
     pos += 1; // attributes
     const timestampDelta = varint();
