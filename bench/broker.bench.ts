@@ -8,6 +8,7 @@
  * p50/p99 produce-to-consume latency at 1,000 msgs/s.
  */
 import { ChildProcess, spawn } from 'node:child_process';
+import * as net from 'node:net';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import { Worker } from 'node:worker_threads';
@@ -69,6 +70,69 @@ function runProducerWorker(address: string, topic: string, count: number): Promi
   });
 }
 
+/**
+ * Sends one pre-encoded Produce v3 request (a RecordBatch of 1,000 x 256 B, encoded once by
+ * kafkajs) over a raw socket, 8 requests in flight, until `count` records are acknowledged.
+ */
+async function measureIngest(address: string, topic: string, count: number): Promise<{ rate: number; seconds: number }> {
+  const { RecordBatch } = require('kafkajs/src/protocol/recordBatch/v0');
+  const Record = require('kafkajs/src/protocol/recordBatch/record/v0');
+  const now = Date.now();
+  const records = Array.from({ length: BATCH }, (_, i) => Record({ offsetDelta: i, timestampDelta: 0, key: String(i), value: VALUE }));
+  const batch: Buffer = (await RecordBatch({ records, firstTimestamp: now, maxTimestamp: now, lastOffsetDelta: BATCH - 1 })).buffer;
+  const topicBytes = Buffer.from(topic);
+  const body = Buffer.alloc(2 + 2 + 4 + 4 + 2 + topicBytes.length + 4 + 4 + 4 + batch.length);
+  let o = 0;
+  o = body.writeInt16BE(-1, o); // transactional_id: null
+  o = body.writeInt16BE(1, o); // acks
+  o = body.writeInt32BE(30_000, o);
+  o = body.writeInt32BE(1, o); // one topic
+  o = body.writeInt16BE(topicBytes.length, o);
+  o += topicBytes.copy(body, o);
+  o = body.writeInt32BE(1, o); // one partition
+  o = body.writeInt32BE(0, o);
+  o = body.writeInt32BE(batch.length, o);
+  batch.copy(body, o);
+  const header = (correlationId: number) => {
+    const h = Buffer.alloc(4 + 2 + 2 + 4 + 2);
+    h.writeInt32BE(h.length - 4 + body.length, 0);
+    h.writeInt16BE(0, 4); // Produce
+    h.writeInt16BE(3, 6);
+    h.writeInt32BE(correlationId, 8);
+    h.writeInt16BE(-1, 12); // client_id: null
+    return h;
+  };
+  const [host, port] = [address.slice(0, address.lastIndexOf(':')), Number(address.slice(address.lastIndexOf(':') + 1))];
+  const socket = net.connect(port, host);
+  await new Promise((r) => socket.once('connect', r));
+  const requests = Math.ceil(count / BATCH);
+  let sent = 0;
+  let answered = 0;
+  let pending = Buffer.alloc(0);
+  const start = process.hrtime.bigint();
+  await new Promise<void>((resolve) => {
+    const send = () => {
+      while (sent < requests && sent - answered < 8) {
+        socket.write(header(sent++));
+        socket.write(body);
+      }
+    };
+    socket.on('data', (chunk) => {
+      pending = Buffer.concat([pending, chunk]);
+      while (pending.length >= 4 && pending.length >= 4 + pending.readInt32BE(0)) {
+        pending = pending.subarray(4 + pending.readInt32BE(0));
+        answered++;
+      }
+      if (answered === requests) resolve();
+      else send();
+    });
+    send();
+  });
+  const seconds = Number(process.hrtime.bigint() - start) / 1e9;
+  socket.destroy();
+  return { rate: (requests * BATCH) / seconds, seconds };
+}
+
 /** CPU seconds (user + system) the broker process has used so far, from /proc; 0 elsewhere. */
 function brokerCpuSeconds(child: ChildProcess | undefined): number {
   if (!child?.pid) return 0;
@@ -95,7 +159,8 @@ async function main(): Promise<void> {
   const run = Date.now().toString(36);
   const throughputTopic = `bench-throughput-${run}`;
   const latencyTopic = `bench-latency-${run}`;
-  await admin.createTopics({ topics: [{ topic: throughputTopic, numPartitions: 1 }, { topic: latencyTopic, numPartitions: 1 }] });
+  const ingestTopic = `bench-ingest-${run}`;
+  await admin.createTopics({ topics: [{ topic: throughputTopic, numPartitions: 1 }, { topic: latencyTopic, numPartitions: 1 }, { topic: ingestTopic, numPartitions: 1 }] });
 
   // --- produce throughput -------------------------------------------------------------------
   // kafkajs spends ~2 CPU-seconds encoding 100k records, so one producer cannot load the broker;
@@ -116,6 +181,9 @@ async function main(): Promise<void> {
   };
   const producer = kafka.producer({ allowAutoTopicCreation: false });
   await producer.connect();
+
+  // --- broker ingest without the client's encoding cost ---------------------------------------------
+  const ingest = await measureIngest(address, ingestTopic, TOTAL);
 
   // --- consume throughput (consumer group) ------------------------------------------------------
   const consumer = kafka.consumer({ groupId: `bench-${run}`, maxBytes: 10 * 1024 * 1024, maxBytesPerPartition: 10 * 1024 * 1024 });
@@ -167,18 +235,19 @@ async function main(): Promise<void> {
   while (latencies.length < target && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
   await latencyConsumer.disconnect();
   await producer.disconnect();
-  await admin.deleteTopics({ topics: [throughputTopic, latencyTopic] });
+  await admin.deleteTopics({ topics: [throughputTopic, latencyTopic, ingestTopic] });
   await admin.disconnect();
   broker?.child.kill('SIGTERM');
 
   const sorted = latencies.sort((a, b) => a - b);
   const rows = [
     [`produce (kafkajs sendBatch 1,000 x 256 B, ${producers} producers)`, `${Math.round(produced / produceSeconds).toLocaleString('en')} msgs/s`, `${produced.toLocaleString('en')} msgs in ${produceSeconds.toFixed(2)} s; CPU s: client ${produceCpu.client.toFixed(2)}, broker ${produceCpu.broker.toFixed(2)}`],
+    ['broker ingest (pre-encoded Produce v3, 1,000 x 256 B, 8 in flight)', `${Math.round(ingest.rate).toLocaleString('en')} msgs/s`, `${TOTAL.toLocaleString('en')} msgs in ${ingest.seconds.toFixed(2)} s`],
     ['consume (kafkajs consumer group, eachBatch)', `${Math.round(consumed / consumeSeconds).toLocaleString('en')} msgs/s`, `${consumed.toLocaleString('en')} msgs in ${consumeSeconds.toFixed(2)} s`],
     [`latency produce->consume at ${rate} msgs/s`, `p50 ${percentile(sorted, 50).toFixed(2)} ms, p99 ${percentile(sorted, 99).toFixed(2)} ms`, `${sorted.length.toLocaleString('en')} of ${target.toLocaleString('en')} received, max ${sorted[sorted.length - 1]?.toFixed(2)} ms`],
   ];
   console.log(`broker benchmark (${external ? `external ${external}` : 'embedded broker in its own process'}, node ${process.version})`);
-  for (const [what, figure, detail] of rows) console.log(`  ${what.padEnd(58)} ${figure.padEnd(34)} ${detail}`);
+  for (const [what, figure, detail] of rows) console.log(`  ${what.padEnd(68)} ${figure.padEnd(34)} ${detail}`);
 }
 
 main().catch((err) => {
