@@ -59,7 +59,8 @@ export function fetch(ctx: RequestContext, r: Reader): Writer | Promise<Writer> 
     const onAppend = (topic: string, partition: number) => {
       if (wanted.has(`${topic}\0${partition}`) && readyBytes(ctx.broker, req) >= Math.max(1, minBytes)) finish();
     };
-    const timer = setTimeout(finish, maxWaitMs);
+    // unref: a fetch parked when the broker stops must not keep the process alive for max_wait_ms.
+    const timer = setTimeout(finish, maxWaitMs).unref();
     ctx.broker.appends.on('append', onAppend);
   });
 }
