@@ -228,7 +228,7 @@ function parseApiVersions(body: Buffer, version: number): { errorCode: number; a
 
 /** What the broker logs when it closes a connection over bad input (MalformedRequestError or frame size). */
 const PROTOCOL_REJECTION =
-  /^closing connection from \S+: (frame size -?\d+|truncated request|unknown API key -?\d+|unsupported version -?\d+ of API -?\d+|null (string|bytes|array) where (an? )?\w+ (is|are) required|array longer than the request|varint too long)$/;
+  /^closing connection from \S+: (frame size -?\d+|truncated request|unknown API key -?\d+|unsupported version -?\d+ of API -?\d+|null (string|bytes|array) where (an? )?\w+ (is|are) required|array longer than the request|varint too long|acks=0 produce failed)$/;
 
 const ADVERTISED = [...SUPPORTED_APIS].sort((a, b) => a[0] - b[0]).map(([k, v]): [number, number, number] => [k, v.min, v.max]);
 

@@ -1,6 +1,6 @@
 import { ErrorCode } from '../protocol/error-codes';
 import { parseRecordBatches } from '../protocol/record-batch';
-import { Reader } from '../protocol/reader';
+import { MalformedRequestError, Reader } from '../protocol/reader';
 import { Writer } from '../protocol/writer';
 import { RequestContext } from '../broker-state';
 
@@ -13,8 +13,10 @@ interface PartitionResult {
 
 /**
  * Produce v3-7 (RecordBatch v2). v0-2 are parsed and refused with UNSUPPORTED_VERSION.
- * Batches are validated as a whole before any is appended, so a partition's write is all or nothing.
- * acks=0 gets no response at all.
+ * A partition's batches are all parsed and checked before any is appended (an idempotent
+ * producer's sequence is the one check made per batch while appending).
+ * acks=0 gets no response; as in Kafka, a failed acks=0 write closes the connection instead, so
+ * the client notices and refreshes its metadata.
  */
 export function produce(ctx: RequestContext, r: Reader): Writer | null {
   const v = ctx.apiVersion;
@@ -50,7 +52,11 @@ export function produce(ctx: RequestContext, r: Reader): Writer | null {
     return { name: t.name, partitions };
   });
 
-  if (acks === 0) return null;
+  if (acks === 0) {
+    const failed = results.some((t) => t.partitions.some((p) => p.errorCode !== ErrorCode.NONE));
+    if (failed) throw new MalformedRequestError('acks=0 produce failed');
+    return null;
+  }
   const w = new Writer();
   w.array(results, (w, t) => {
     w.string(t.name);

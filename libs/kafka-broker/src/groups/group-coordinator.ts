@@ -197,6 +197,8 @@ export class GroupCoordinator {
       case 'CompletingRebalance':
         this.touch(group, member);
         return new Promise((resolve) => {
+          // A repeated SyncGroup supersedes the earlier one, which must still get an answer.
+          member.awaitingSync?.({ errorCode: ErrorCode.REBALANCE_IN_PROGRESS, assignment: EMPTY });
           member.awaitingSync = resolve;
           if (memberId !== group.leaderId) return;
           const byMember = new Map(assignments.map((a) => [a.memberId, a.assignment]));
