@@ -2,7 +2,7 @@
  * Embedded broker benchmark: kafkajs against the broker running in its own process (as in
  * `npm start`), so client and broker do not share one event loop.
  *
- *   npm run bench:broker [-- --messages 200000 --latency-seconds 10]
+ *   npm run bench:broker [-- --messages 200000 --latency-seconds 10 --producers 2 --keyed]
  *
  * Prints: produce msgs/s (sendBatch of 1,000 x 256 B), consumer-group consume msgs/s, and
  * p50/p99 produce-to-consume latency at 1,000 msgs/s.
@@ -20,6 +20,7 @@ const { values } = parseArgs({
     'latency-seconds': { type: 'string', default: '10' },
     brokers: { type: 'string' },
     producers: { type: 'string', default: '2' },
+    keyed: { type: 'boolean', default: false },
   },
 });
 const TOTAL = Number(values.messages);
@@ -42,7 +43,7 @@ async function startBrokerProcess(): Promise<{ address: string; child: ChildProc
 }
 
 /** One kafkajs producer in a worker thread sending `count` messages as sendBatch calls of 1,000, 4 in flight. */
-function runProducerWorker(address: string, topic: string, count: number): Promise<void> {
+function runProducerWorker(address: string, topic: string, count: number, keyed: boolean): Promise<void> {
   const source = `
     const { parentPort, workerData } = require('node:worker_threads');
     const { Kafka, logLevel } = require(workerData.kafkajs);
@@ -51,7 +52,7 @@ function runProducerWorker(address: string, topic: string, count: number): Promi
       const producer = kafka.producer({ allowAutoTopicCreation: false });
       await producer.connect();
       const value = Buffer.alloc(256, 'x');
-      const messages = Array.from({ length: 1000 }, (_, i) => ({ key: String(i), value }));
+      const messages = Array.from({ length: 1000 }, (_, i) => ({ key: workerData.keyed ? String(i) : null, value }));
       let sent = 0;
       await Promise.all([0, 1, 2, 3].map(async () => {
         while (sent < workerData.count) {
@@ -64,7 +65,7 @@ function runProducerWorker(address: string, topic: string, count: number): Promi
     })().catch((err) => { throw err; });
   `;
   return new Promise((resolve, reject) => {
-    const worker = new Worker(source, { eval: true, workerData: { address, topic, count, kafkajs: require.resolve('kafkajs') } });
+    const worker = new Worker(source, { eval: true, workerData: { address, topic, count, keyed, kafkajs: require.resolve('kafkajs') } });
     worker.once('message', () => resolve());
     worker.once('error', reject);
   });
@@ -170,7 +171,7 @@ async function main(): Promise<void> {
   const produceStart = process.hrtime.bigint();
   const cpu0 = { client: process.cpuUsage(), broker: brokerCpuSeconds(broker?.child) };
   await Promise.all(
-    Array.from({ length: producers }, () => runProducerWorker(address, throughputTopic, perProducer)),
+    Array.from({ length: producers }, () => runProducerWorker(address, throughputTopic, perProducer, Boolean(values.keyed))),
   );
   const produceSeconds = Number(process.hrtime.bigint() - produceStart) / 1e9;
   const produced = perProducer * producers;
@@ -241,7 +242,7 @@ async function main(): Promise<void> {
 
   const sorted = latencies.sort((a, b) => a - b);
   const rows = [
-    [`produce (kafkajs sendBatch 1,000 x 256 B, ${producers} producers)`, `${Math.round(produced / produceSeconds).toLocaleString('en')} msgs/s`, `${produced.toLocaleString('en')} msgs in ${produceSeconds.toFixed(2)} s; CPU s: client ${produceCpu.client.toFixed(2)}, broker ${produceCpu.broker.toFixed(2)}`],
+    [`produce (kafkajs sendBatch 1,000 x 256 B${values.keyed ? ' keyed' : ''}, ${producers} producers)`, `${Math.round(produced / produceSeconds).toLocaleString('en')} msgs/s`, `${produced.toLocaleString('en')} msgs in ${produceSeconds.toFixed(2)} s; CPU s: client ${produceCpu.client.toFixed(2)}, broker ${produceCpu.broker.toFixed(2)}`],
     ['broker ingest (pre-encoded Produce v3, 1,000 x 256 B, 8 in flight)', `${Math.round(ingest.rate).toLocaleString('en')} msgs/s`, `${TOTAL.toLocaleString('en')} msgs in ${ingest.seconds.toFixed(2)} s`],
     ['consume (kafkajs consumer group, eachBatch)', `${Math.round(consumed / consumeSeconds).toLocaleString('en')} msgs/s`, `${consumed.toLocaleString('en')} msgs in ${consumeSeconds.toFixed(2)} s`],
     [`latency produce->consume at ${rate} msgs/s`, `p50 ${percentile(sorted, 50).toFixed(2)} ms, p99 ${percentile(sorted, 99).toFixed(2)} ms`, `${sorted.length.toLocaleString('en')} of ${target.toLocaleString('en')} received, max ${sorted[sorted.length - 1]?.toFixed(2)} ms`],
