@@ -16,8 +16,8 @@ module.exports = {
   roots: ['<rootDir>/libs', '<rootDir>/apps'].filter((p) => require('fs').existsSync(p.replace('<rootDir>', __dirname))),
   testMatch: ['**/*.spec.ts', '**/*.int-spec.ts'],
   transform: { '^.+\\.ts$': swc },
-  moduleNameMapper: {
-    '^@crm/kafka-broker$': '<rootDir>/libs/kafka-broker/src/index.ts',
-  },
+  moduleNameMapper: { '^@crm/(.*)$': '<rootDir>/libs/$1/src/index.ts' },
   testTimeout: 60_000,
+  globalSetup: '<rootDir>/libs/testing/src/jest-global-setup.ts',
+  globalTeardown: '<rootDir>/libs/testing/src/jest-global-teardown.ts',
 };

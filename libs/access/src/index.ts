@@ -1,0 +1,3 @@
+export * from './token-verifier';
+export * from './auth.guard';
+export * from './org-projection';

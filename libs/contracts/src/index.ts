@@ -1,0 +1,3 @@
+export * from './cloud-event';
+export * from './identity.events';
+export * from './asyncapi';

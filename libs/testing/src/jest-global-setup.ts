@@ -1,0 +1,9 @@
+import { startTestInfra } from './test-infra';
+
+/** Starts PostgreSQL and the broker once for the whole jest run; workers read them from env. */
+export default async function globalSetup(): Promise<void> {
+  const infra = await startTestInfra();
+  process.env.CRM_TEST_POSTGRES_URL = infra.postgresUrl;
+  process.env.CRM_TEST_KAFKA_BROKERS = infra.kafkaBrokers.join(',');
+  (globalThis as { __crmTestInfra?: typeof infra }).__crmTestInfra = infra;
+}
