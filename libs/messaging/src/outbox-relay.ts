@@ -30,6 +30,7 @@ export class OutboxRelay {
   private listener: Client | null = null;
   private loop: Promise<void> | null = null;
   private backoffMs = 0;
+  private connected = false;
   /** True while the last attempt to publish failed (for readiness and tests). */
   failing = false;
 
@@ -84,6 +85,7 @@ export class OutboxRelay {
         await this.sleep(this.options.pollIntervalMs ?? 1000);
       } catch (err) {
         this.failing = true;
+        this.connected = false; // reconnect on the next attempt (kafkajs gives up after its retries)
         this.backoffMs = Math.min(5000, Math.max(100, this.backoffMs * 2));
         this.options.log?.(`outbox relay: publish failed, retrying in ${this.backoffMs} ms`, err);
         await this.sleep(this.backoffMs);
@@ -92,6 +94,10 @@ export class OutboxRelay {
   }
 
   private async publishBatch(): Promise<number> {
+    if (!this.connected) {
+      await this.producer.connect();
+      this.connected = true;
+    }
     return this.dataSource.transaction(async (m) => {
       const rows: Row[] = await m.query(
         `SELECT seq, topic, key, event, traceparent FROM outbox WHERE published_at IS NULL ORDER BY seq LIMIT $1 FOR UPDATE SKIP LOCKED`,
