@@ -6,6 +6,9 @@ const swc = [
       parser: { syntax: 'typescript', decorators: true },
       transform: { legacyDecorator: true, decoratorMetadata: true },
       target: 'es2022',
+      // Rewrites @crm/* imports at transform time (moduleNameMapper does not reach globalSetup).
+      baseUrl: __dirname,
+      paths: { '@crm/*': ['libs/*/src/index.ts'] },
     },
     module: { type: 'commonjs' },
   },

