@@ -34,6 +34,10 @@ export class ProblemFilter implements ExceptionFilter {
       const { status, code } = FASTIFY_ERRORS[fastifyCode];
       return problemFromStatus(status, code, (err as Error).message, instance, requestId);
     }
+    // Nest's Fastify JSON parser throws a bare SyntaxError carrying statusCode 400.
+    if (err instanceof SyntaxError && (err as { statusCode?: number }).statusCode === 400) {
+      return problemFromStatus(400, 'REQUEST.MALFORMED_JSON', `The body is not valid JSON: ${err.message}`, instance, requestId);
+    }
     if (err instanceof HttpException) {
       const status = err.getStatus();
       const code = status === 404 ? 'ROUTE.NOT_FOUND' : status === 401 ? 'AUTH.UNAUTHENTICATED' : status === 403 ? 'AUTH.FORBIDDEN' : `HTTP.${status}`;

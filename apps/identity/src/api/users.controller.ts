@@ -1,0 +1,73 @@
+import { Body, Controller, Get, Param, Patch, Post, Query } from '@nestjs/common';
+import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiProblems } from '@crm/platform';
+import { RequestContext } from '../application/request-context';
+import { CreateUserHandler } from '../application/users/create-user.handler';
+import { UpdateUserHandler } from '../application/users/update-user.handler';
+import { UserQueries } from '../application/users/user-queries';
+import { ApiListQuery } from './list-query.decorator';
+import { Ctx } from './request-context.decorator';
+import { CreateUserDto, MeDto, UpdateUserDto, UserDto, UserPageDto } from './user.dto';
+
+@ApiTags('users')
+@ApiBearerAuth('bearer')
+@Controller('api/v1/users')
+export class UsersController {
+  constructor(
+    private readonly queries: UserQueries,
+    private readonly createUser: CreateUserHandler,
+    private readonly updateUser: UpdateUserHandler,
+  ) {}
+
+  @Get()
+  @ApiOperation({ summary: 'List users' })
+  @ApiListQuery(['username', 'name', 'createdAt'], {
+    departmentId: 'Users of this department.',
+    status: '`active` or `disabled`.',
+    q: 'Name or username contains (case-insensitive).',
+  })
+  @ApiOkResponse({ type: UserPageDto })
+  @ApiProblems()
+  list(@Ctx() ctx: RequestContext, @Query() query: Record<string, unknown>): Promise<UserPageDto> {
+    return this.queries.list(ctx, query);
+  }
+
+  @Get(':id')
+  @ApiOperation({ summary: 'Get a user' })
+  @ApiOkResponse({ type: UserDto })
+  @ApiProblems('not-found')
+  get(@Ctx() ctx: RequestContext, @Param('id') id: string): Promise<UserDto> {
+    return this.queries.get(ctx, id);
+  }
+
+  @Post()
+  @ApiOperation({ summary: 'Create a user (administrators)' })
+  @ApiCreatedResponse({ type: UserDto })
+  @ApiProblems('forbidden', 'conflict')
+  create(@Ctx() ctx: RequestContext, @Body() body: CreateUserDto): Promise<UserDto> {
+    return this.createUser.execute(ctx, body);
+  }
+
+  @Patch(':id')
+  @ApiOperation({ summary: 'Change a user\u2019s profile, department, superior, roles or status (administrators)' })
+  @ApiOkResponse({ type: UserDto })
+  @ApiProblems('forbidden', 'not-found', 'conflict')
+  update(@Ctx() ctx: RequestContext, @Param('id') id: string, @Body() body: UpdateUserDto): Promise<UserDto> {
+    return this.updateUser.execute(ctx, id, body);
+  }
+}
+
+@ApiTags('users')
+@ApiBearerAuth('bearer')
+@Controller('api/v1/me')
+export class MeController {
+  constructor(private readonly queries: UserQueries) {}
+
+  @Get()
+  @ApiOperation({ summary: 'The signed-in user, with roles and organisation' })
+  @ApiOkResponse({ type: MeDto })
+  @ApiProblems()
+  me(@Ctx() ctx: RequestContext): Promise<MeDto> {
+    return this.queries.me(ctx);
+  }
+}

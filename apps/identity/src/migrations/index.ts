@@ -1,0 +1,5 @@
+import { MessagingTables1700000000200 } from '@crm/messaging';
+import { IdentitySchema1700000001000 } from './identity-schema.migration';
+
+/** Every migration of the identity database, in order. */
+export const IDENTITY_MIGRATIONS = [MessagingTables1700000000200, IdentitySchema1700000001000];
