@@ -1,4 +1,6 @@
 /** One jest run for the whole repo: unit specs (*.spec.ts) and integration specs (*.int-spec.ts). */
+const fs = require('node:fs');
+
 const swc = [
   '@swc/jest',
   {
@@ -14,11 +16,16 @@ const swc = [
   },
 ];
 
+// jose ships only ES modules and jest loads CommonJS: its files go through swc as well.
+const swcEsm = ['@swc/jest', { jsc: { parser: { syntax: 'ecmascript' }, target: 'es2022' }, module: { type: 'commonjs' } }];
+
 module.exports = {
   testEnvironment: 'node',
-  roots: ['<rootDir>/libs', '<rootDir>/apps', '<rootDir>/tools', '<rootDir>/deploy'].filter((p) => require('fs').existsSync(p.replace('<rootDir>', __dirname))),
+  roots: ['libs', 'apps', 'tools', 'deploy', 'tests'].filter((d) => fs.existsSync(`${__dirname}/${d}`)).map((d) => `<rootDir>/${d}`),
   testMatch: ['**/*.spec.ts', '**/*.int-spec.ts'],
-  transform: { '^.+\\.ts$': swc },
+  testPathIgnorePatterns: ['/node_modules/', '/dist/', '/.data/'],
+  transform: { '^.+\\.ts$': swc, '/node_modules/jose/.+\\.js$': swcEsm },
+  transformIgnorePatterns: ['/node_modules/(?!jose/)'],
   moduleNameMapper: { '^@crm/(.*)$': '<rootDir>/libs/$1/src/index.ts' },
   testTimeout: 60_000,
   globalSetup: '<rootDir>/libs/testing/src/jest-global-setup.ts',
