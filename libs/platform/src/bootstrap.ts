@@ -14,6 +14,8 @@ export interface ServiceAppOptions {
   description: string;
   bodyLimitBytes: number;
   logLevel: 'debug' | 'info' | 'warn' | 'error' | 'silent';
+  /** Serve the app's own document at `/openapi.json` (default true); the gateway serves a merged one instead. */
+  serveOpenApi?: boolean;
 }
 
 const NEST_LEVELS: Record<ServiceAppOptions['logLevel'], LogLevel[]> = {
@@ -49,12 +51,15 @@ export async function createServiceApp(module: Parameters<typeof NestFactory.cre
   app.useGlobalPipes(createValidationPipe());
   app.useGlobalFilters(new ProblemFilter());
   app.enableShutdownHooks();
-  const document = buildOpenApi(app, o);
-  fastify.get('/openapi.json', async () => document);
+  if (o.serveOpenApi !== false) {
+    const document = buildOpenApi(app, o);
+    fastify.get('/openapi.json', async () => document);
+  }
   return app;
 }
 
-function buildOpenApi(app: INestApplication, o: ServiceAppOptions): OpenAPIObject {
+/** The app's own OpenAPI document, from its controllers' decorators. */
+export function buildOpenApi(app: INestApplication, o: ServiceAppOptions): OpenAPIObject {
   const config = new DocumentBuilder()
     .setTitle(`CRM ${o.name} service`)
     .setDescription(o.description)

@@ -1,3 +1,5 @@
 export * from './free-port';
 export * from './embedded-postgres';
 export * from './test-infra';
+export * from './identity-events.fixture';
+export * from './org-projection.suite';

@@ -1,0 +1,70 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { APP_GUARD } from '@nestjs/core';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { DataSource, EntitySchema, MixedList } from 'typeorm';
+import { BROKER_HEALTH, BrokerHealth, ConsumerOptions, MessagingModule } from '@crm/messaging';
+import { ensureDatabase, typeormOptions } from '@crm/persistence';
+import { HEALTH_CHECKS, HealthController } from '@crm/platform';
+import { AuthGuard } from './auth.guard';
+import { ORG_TOPICS, orgProjectionHandlers } from './org-projection';
+import { TOKEN_VERIFIER, remoteTokenVerifier } from './token-verifier';
+
+/** The settings every business service reads (its own config class holds them, validated). */
+export interface BusinessServiceConfig {
+  DATABASE_URL: string;
+  KAFKA_BROKERS: string;
+  JWKS_URL: string;
+}
+
+export interface BusinessServiceOptions {
+  /** `marketing`, `sales`, `after-sales`: Kafka client id and consumer group prefix. */
+  service: string;
+  config: BusinessServiceConfig;
+  // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
+  entities: MixedList<Function | string | EntitySchema>;
+  // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
+  migrations: MixedList<Function | string>;
+  /** The service's own consumers, beside the org projection every one of them runs. */
+  consumers?: Omit<ConsumerOptions, 'log'>[];
+}
+
+/**
+ * The wiring marketing, sales and after-sales share, so it is written once: their own database
+ * (created if missing, migrated at boot), Kafka with the org projection fed by identity's events,
+ * identity's bearer tokens required on every route not marked `@Public()`, and the health endpoints.
+ * It lives here rather than in platform because it needs the guard and the projection.
+ */
+@Module({})
+export class BusinessServiceModule {
+  static forRoot(o: BusinessServiceOptions): DynamicModule {
+    const { DATABASE_URL, KAFKA_BROKERS, JWKS_URL } = o.config;
+    return {
+      module: BusinessServiceModule,
+      imports: [
+        TypeOrmModule.forRootAsync({
+          useFactory: async () => {
+            await ensureDatabase(DATABASE_URL);
+            return typeormOptions({ url: DATABASE_URL, entities: o.entities, migrations: o.migrations });
+          },
+        }),
+        MessagingModule.forRoot({
+          brokers: KAFKA_BROKERS.split(','),
+          service: o.service,
+          databaseUrl: DATABASE_URL,
+          consumers: [{ name: 'org-projection', topics: ORG_TOPICS, handlers: orgProjectionHandlers }, ...(o.consumers ?? [])],
+        }),
+      ],
+      controllers: [HealthController],
+      providers: [
+        { provide: TOKEN_VERIFIER, useValue: remoteTokenVerifier(JWKS_URL) },
+        { provide: APP_GUARD, useClass: AuthGuard },
+        {
+          provide: HEALTH_CHECKS,
+          useFactory: (ds: DataSource, broker: BrokerHealth) => ({ database: () => ds.query('SELECT 1'), broker }),
+          inject: [DataSource, BROKER_HEALTH],
+        },
+      ],
+      exports: [TOKEN_VERIFIER],
+    };
+  }
+}
