@@ -1,12 +1,14 @@
 import { DataSource } from 'typeorm';
 import { Kafka, logLevel } from 'kafkajs';
-import { UserCreated, UserData, CloudEvent } from '@crm/contracts';
+import { UserCreated as IdentityUserCreated, UserData, CloudEvent, defineEvent } from '@crm/contracts';
 import { RunningBroker, startBroker } from '@crm/kafka-broker';
 import { createTestDatabase, freePort, testInfraFromEnv } from '@crm/testing';
 import { typeormOptions } from '@crm/persistence';
 import { EventConsumer, MessagingTables1700000000200, OutboxRelay, deadLetterTopic, publishInTransaction } from '../src';
 
 const TENANT = '0190a6e2-7b3c-7d4e-8f00-0000000000aa';
+// The real definition on a topic of this run's own: other suites share the broker and identity's topics.
+const UserCreated = defineEvent<UserData>({ ...IdentityUserCreated, topic: `test.outbox.user.${process.pid}.${Date.now()}` });
 const user = (id: string, name = 'Li Na'): UserData => ({ ...UserCreated.example, id, tenantId: TENANT, name });
 const uuid = (n: number) => `0190a6e2-7b3c-7d4e-8f00-${String(n).padStart(12, '0')}`;
 

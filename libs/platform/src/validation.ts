@@ -1,4 +1,4 @@
-import { ValidationError, ValidationPipe } from '@nestjs/common';
+import { ArgumentMetadata, ValidationError, ValidationPipe } from '@nestjs/common';
 import { FieldError, validationError } from '@crm/kernel';
 
 function flatten(errors: ValidationError[], parent = ''): FieldError[] {
@@ -14,7 +14,7 @@ function flatten(errors: ValidationError[], parent = ''): FieldError[] {
  * can never be mass-assigned), types are checked, and every problem names its field.
  */
 export function createValidationPipe(): ValidationPipe {
-  return new ValidationPipe({
+  return new StrictValidationPipe({
     whitelist: true,
     forbidNonWhitelisted: true,
     transform: true,
@@ -22,4 +22,17 @@ export function createValidationPipe(): ValidationPipe {
     validationError: { target: false, value: false },
     exceptionFactory: (errors) => validationError(flatten(errors)),
   });
+}
+
+const PRIMITIVES: unknown[] = [String, Boolean, Number, Array, Object, Buffer];
+
+/** class-validator lets a JSON array or scalar through where a DTO object is expected: refuse it. */
+class StrictValidationPipe extends ValidationPipe {
+  override async transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
+    const isDto = typeof metadata.metatype === 'function' && !PRIMITIVES.includes(metadata.metatype);
+    if (metadata.type === 'body' && isDto && (value === null || typeof value !== 'object' || Array.isArray(value))) {
+      throw validationError([{ field: '(body)', message: 'the request body must be a JSON object' }]);
+    }
+    return super.transform(value, metadata);
+  }
 }

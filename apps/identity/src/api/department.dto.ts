@@ -6,11 +6,11 @@ export class CreateDepartmentDto {
   @IsString() @IsNotEmpty() @MaxLength(100)
   name!: string;
 
-  @ApiPropertyOptional({ description: 'Parent department; omitted or null for a top-level department.', example: '0190a6e2-7b3c-7d4e-8f00-000000000002', format: 'uuid', nullable: true })
+  @ApiPropertyOptional({ description: 'Parent department; omitted or null for a top-level department.', example: '0190a6e2-7b3c-7d4e-8f00-000000000002', format: 'uuid', nullable: true, type: String })
   @IsOptional() @IsUUID('all')
   parentId?: string | null;
 
-  @ApiPropertyOptional({ description: 'The user who manages it.', example: '0190a6e2-7b3c-7d4e-8f00-000000000003', format: 'uuid', nullable: true })
+  @ApiPropertyOptional({ description: 'The user who manages it.', example: '0190a6e2-7b3c-7d4e-8f00-000000000003', format: 'uuid', nullable: true, type: String })
   @IsOptional() @IsUUID('all')
   managerId?: string | null;
 }
@@ -20,11 +20,11 @@ export class UpdateDepartmentDto {
   @ValidateIf((o: UpdateDepartmentDto) => o.name !== undefined) @IsString() @IsNotEmpty() @MaxLength(100)
   name?: string;
 
-  @ApiPropertyOptional({ description: 'Moves the department (with its whole subtree) under this one; null makes it top-level. Not itself or a descendant.', example: '0190a6e2-7b3c-7d4e-8f00-000000000002', format: 'uuid', nullable: true })
+  @ApiPropertyOptional({ description: 'Moves the department (with its whole subtree) under this one; null makes it top-level. Not itself or a descendant.', example: '0190a6e2-7b3c-7d4e-8f00-000000000002', format: 'uuid', nullable: true, type: String })
   @IsOptional() @IsUUID('all')
   parentId?: string | null;
 
-  @ApiPropertyOptional({ description: 'New manager; null for none.', example: '0190a6e2-7b3c-7d4e-8f00-000000000003', format: 'uuid', nullable: true })
+  @ApiPropertyOptional({ description: 'New manager; null for none.', example: '0190a6e2-7b3c-7d4e-8f00-000000000003', format: 'uuid', nullable: true, type: String })
   @IsOptional() @IsUUID('all')
   managerId?: string | null;
 }

@@ -17,11 +17,11 @@ export class CreateUserDto {
   @IsString() @IsNotEmpty() @MaxLength(100)
   name!: string;
 
-  @ApiPropertyOptional({ description: 'Phone number.', example: '+86 138 0000 0000', nullable: true })
+  @ApiPropertyOptional({ description: 'Phone number.', example: '+86 138 0000 0000', nullable: true, type: String })
   @IsOptional() @IsString() @MaxLength(40)
   phone?: string | null;
 
-  @ApiPropertyOptional({ description: 'E-mail address.', example: 'li.na@example.com', nullable: true })
+  @ApiPropertyOptional({ description: 'E-mail address.', example: 'li.na@example.com', nullable: true, type: String })
   @IsOptional() @IsEmail() @MaxLength(254)
   email?: string | null;
 
@@ -29,7 +29,7 @@ export class CreateUserDto {
   @IsUUID('all')
   departmentId!: string;
 
-  @ApiPropertyOptional({ description: 'Direct superior (a user id).', example: '0190a6e2-7b3c-7d4e-8f00-000000000003', format: 'uuid', nullable: true })
+  @ApiPropertyOptional({ description: 'Direct superior (a user id).', example: '0190a6e2-7b3c-7d4e-8f00-000000000003', format: 'uuid', nullable: true, type: String })
   @IsOptional() @IsUUID('all')
   superiorId?: string | null;
 
@@ -43,11 +43,11 @@ export class UpdateUserDto {
   @ValidateIf(present('name')) @IsString() @IsNotEmpty() @MaxLength(100)
   name?: string;
 
-  @ApiPropertyOptional({ description: 'Phone number; null clears it.', example: '+86 138 0000 0000', nullable: true })
+  @ApiPropertyOptional({ description: 'Phone number; null clears it.', example: '+86 138 0000 0000', nullable: true, type: String })
   @IsOptional() @IsString() @MaxLength(40)
   phone?: string | null;
 
-  @ApiPropertyOptional({ description: 'E-mail address; null clears it.', example: 'li.na@example.com', nullable: true })
+  @ApiPropertyOptional({ description: 'E-mail address; null clears it.', example: 'li.na@example.com', nullable: true, type: String })
   @IsOptional() @IsEmail() @MaxLength(254)
   email?: string | null;
 
@@ -55,7 +55,7 @@ export class UpdateUserDto {
   @ValidateIf(present('departmentId')) @IsUUID('all')
   departmentId?: string;
 
-  @ApiPropertyOptional({ description: 'Direct superior; null for none. Must not report (directly or not) to this user.', example: '0190a6e2-7b3c-7d4e-8f00-000000000003', format: 'uuid', nullable: true })
+  @ApiPropertyOptional({ description: 'Direct superior; null for none. Must not report (directly or not) to this user.', example: '0190a6e2-7b3c-7d4e-8f00-000000000003', format: 'uuid', nullable: true, type: String })
   @IsOptional() @IsUUID('all')
   superiorId?: string | null;
 

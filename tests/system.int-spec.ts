@@ -1,0 +1,266 @@
+/**
+ * The whole system in one process tree: the five services on real PostgreSQL databases and the
+ * real broker, exercised only through the gateway, as a frontend or an integrator would.
+ */
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { Client } from 'pg';
+import { Kafka, logLevel } from 'kafkajs';
+import { createTestDatabase, testInfraFromEnv } from '@crm/testing';
+import { loadIdentityConfig } from '../apps/identity/src/config';
+import { startIdentity } from '../apps/identity/src/main';
+import { loadMarketingConfig } from '../apps/marketing/src/config';
+import { startMarketing } from '../apps/marketing/src/main';
+import { loadSalesConfig } from '../apps/sales/src/config';
+import { startSales } from '../apps/sales/src/main';
+import { loadAfterSalesConfig } from '../apps/after-sales/src/config';
+import { startAfterSales } from '../apps/after-sales/src/main';
+import { loadGatewayConfig } from '../apps/gateway/src/config';
+import { startGateway } from '../apps/gateway/src/main';
+
+const run = promisify(execFile);
+const ADMIN_PASSWORD = 'system-test-Admin-1';
+const PUBLIC_OPERATIONS = new Set([
+  'post /api/v1/auth/login',
+  'post /api/v1/auth/refresh',
+  'post /api/v1/auth/logout',
+  'get /.well-known/jwks.json',
+  'get /health',
+  'get /health/live',
+  'get /openapi.json',
+  'get /asyncapi.json',
+]);
+
+interface Running {
+  app: NestFastifyApplication;
+  url: string;
+}
+
+async function urlOf(app: NestFastifyApplication): Promise<string> {
+  return (await app.getUrl()).replace('[::1]', '127.0.0.1').replace('0.0.0.0', '127.0.0.1');
+}
+
+describe('the system through the gateway', () => {
+  const apps: Running[] = [];
+  const databases: Record<string, string> = {};
+  let gateway: string;
+  let brokers: string[];
+  let token: string;
+
+  const http = async (method: string, path: string, body?: unknown, headers: Record<string, string> = {}) => {
+    const res = await fetch(`${gateway}${path}`, {
+      method,
+      headers: { ...(body !== undefined ? { 'content-type': 'application/json' } : {}), ...(token ? { authorization: `Bearer ${token}` } : {}), ...headers },
+      body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
+    });
+    const text = await res.text();
+    let json: any; // eslint-disable-line @typescript-eslint/no-explicit-any
+    try {
+      json = text ? JSON.parse(text) : undefined;
+    } catch {
+      json = text;
+    }
+    return { status: res.status, body: json, contentType: res.headers.get('content-type') ?? '' };
+  };
+
+  beforeAll(async () => {
+    const infra = testInfraFromEnv();
+    brokers = infra.kafkaBrokers;
+    for (const name of ['identity', 'marketing', 'sales', 'after_sales']) databases[name] = await createTestDatabase(infra.postgresUrl, `system_${name}`);
+    const common = { HOST: '127.0.0.1', PORT: '0', KAFKA_BROKERS: brokers.join(','), LOG_LEVEL: 'silent' };
+    const identity = await startIdentity(loadIdentityConfig({ ...common, DATABASE_URL: databases.identity, CRM_ADMIN_PASSWORD: ADMIN_PASSWORD }));
+    apps.push({ app: identity, url: await urlOf(identity) });
+    const jwks = `${apps[0].url}/.well-known/jwks.json`;
+    const marketing = await startMarketing(loadMarketingConfig({ ...common, DATABASE_URL: databases.marketing, JWKS_URL: jwks }));
+    const sales = await startSales(loadSalesConfig({ ...common, DATABASE_URL: databases.sales, JWKS_URL: jwks }));
+    const afterSales = await startAfterSales(loadAfterSalesConfig({ ...common, DATABASE_URL: databases.after_sales, JWKS_URL: jwks }));
+    for (const app of [marketing, sales, afterSales]) apps.push({ app, url: await urlOf(app) });
+    const gw = await startGateway(
+      loadGatewayConfig({
+        HOST: '127.0.0.1',
+        PORT: '0',
+        LOG_LEVEL: 'silent',
+        JWKS_URL: jwks,
+        IDENTITY_URL: apps[0].url,
+        MARKETING_URL: apps[1].url,
+        SALES_URL: apps[2].url,
+        AFTER_SALES_URL: apps[3].url,
+        LOGIN_RATE_LIMIT_PER_MINUTE: '1000',
+      }),
+    );
+    apps.push({ app: gw, url: await urlOf(gw) });
+    gateway = apps[4].url;
+  });
+
+  afterAll(async () => {
+    for (const { app } of apps.reverse()) await app.close();
+  });
+
+  it('reports five services up and lets the seeded admin log in and read /me', async () => {
+    let health = await http('GET', '/health');
+    for (let i = 0; i < 50 && health.status !== 200; i++) {
+      await new Promise((r) => setTimeout(r, 200)); // consumers join their groups in the background
+      health = await http('GET', '/health');
+    }
+    expect(health.status).toBe(200);
+    expect(Object.keys(health.body.services).sort()).toEqual(['after-sales', 'identity', 'marketing', 'sales']);
+    for (const s of Object.values<{ status: string }>(health.body.services)) expect(s.status).toBe('up');
+
+    const login = await http('POST', '/api/v1/auth/login', { tenant: 'demo', username: 'admin', password: ADMIN_PASSWORD });
+    expect(login.status).toBe(200);
+    expect(login.body).toMatchObject({ tokenType: 'Bearer', accessToken: expect.any(String), refreshToken: expect.any(String) });
+    token = login.body.accessToken;
+    const me = await http('GET', '/api/v1/me');
+    expect(me.status).toBe(200);
+    expect(me.body).toMatchObject({ username: 'admin', tenant: { code: 'demo' } });
+    expect(me.body.roles.map((r: { code: string }) => r.code)).toContain('admin');
+  });
+
+  it('publishes department and user events that kcat reads, and projects the user into the three other services within a second', async () => {
+    const dept = await http('POST', '/api/v1/departments', { name: 'East China Sales' });
+    expect(dept.status).toBe(201);
+    const roles = await http('GET', '/api/v1/roles');
+    const accountManager = roles.body.items.find((r: { code: string }) => r.code === 'account-manager');
+    const created = Date.now();
+    const user = await http('POST', '/api/v1/users', {
+      username: 'li.na',
+      password: 'a-Long-password-1',
+      name: 'Li Na',
+      phone: '+86 138 0000 0000',
+      departmentId: dept.body.id,
+      roleIds: [accountManager.id],
+    });
+    expect(user.status).toBe(201);
+    expect(user.body).not.toHaveProperty('password');
+
+    // Projections in marketing, sales and after-sales.
+    const projected: Record<string, number> = {};
+    await Promise.all(
+      ['marketing', 'sales', 'after_sales'].map(async (name) => {
+        const db = new Client({ connectionString: databases[name] });
+        await db.connect();
+        try {
+          for (;;) {
+            const { rows } = await db.query('SELECT name, department_id FROM org_users WHERE id = $1', [user.body.id]);
+            if (rows.length) {
+              expect(rows[0]).toEqual({ name: 'Li Na', department_id: dept.body.id });
+              projected[name] = Date.now() - created;
+              return;
+            }
+            if (Date.now() - created > 10_000) throw new Error(`${name} never projected the user`);
+            await new Promise((r) => setTimeout(r, 20));
+          }
+        } finally {
+          await db.end();
+        }
+      }),
+    );
+    // eslint-disable-next-line no-console
+    console.log(`user projected after ${JSON.stringify(projected)} ms`);
+    for (const ms of Object.values(projected)) expect(ms).toBeLessThan(1000);
+
+    // An outside client (kcat, librdkafka) reads the events with the CloudEvents envelope.
+    const read = async (topic: string, key: string) => {
+      const { stdout } = await run('kcat', ['-b', brokers[0], '-C', '-t', topic, '-o', 'beginning', '-e', '-J', '-q']);
+      return stdout
+        .split('\n')
+        .filter(Boolean)
+        .map((l) => JSON.parse(l))
+        .filter((m) => m.key === key);
+    };
+    const [deptMsg] = await read('identity.department.v1', dept.body.id);
+    const [userMsg] = await read('identity.user.v1', user.body.id);
+    for (const [msg, type, id] of [
+      [deptMsg, 'crm.identity.department.created', dept.body.id],
+      [userMsg, 'crm.identity.user.created', user.body.id],
+    ]) {
+      const event = JSON.parse(msg.payload);
+      expect(event).toMatchObject({
+        specversion: '1.0',
+        type,
+        source: '/crm/identity',
+        subject: id,
+        datacontenttype: 'application/json',
+        tenantid: me().tenantId,
+        data: expect.objectContaining({ id }),
+      });
+      expect(event.id).toEqual(expect.any(String));
+      expect(Date.parse(event.time)).toBeGreaterThan(created - 60_000);
+      expect(msg.headers).toEqual(expect.arrayContaining(['traceparent']));
+    }
+    expect(JSON.parse(userMsg.payload).data).not.toHaveProperty('password');
+
+    // Replaying the same event (same id) twice changes nothing.
+    const kafka = new Kafka({ brokers, logLevel: logLevel.NOTHING });
+    const producer = kafka.producer();
+    await producer.connect();
+    const stale = { ...JSON.parse(userMsg.payload), data: { ...JSON.parse(userMsg.payload).data, name: 'Replayed Name' } };
+    await producer.send({ topic: 'identity.user.v1', messages: [{ key: user.body.id, value: JSON.stringify(stale) }, { key: user.body.id, value: JSON.stringify(stale) }] });
+    await producer.disconnect();
+    await new Promise((r) => setTimeout(r, 1500));
+    const db = new Client({ connectionString: databases.sales });
+    await db.connect();
+    const { rows } = await db.query('SELECT name FROM org_users WHERE id = $1', [user.body.id]);
+    const inbox = await db.query("SELECT count(*)::int AS n FROM inbox WHERE event_id = $1", [stale.id]);
+    await db.end();
+    expect(rows[0].name).toBe('Li Na');
+    expect(inbox.rows[0].n).toBe(1);
+  });
+
+  function me(): { tenantId: string } {
+    const payload = JSON.parse(Buffer.from(token.split('.')[1], 'base64url').toString());
+    return { tenantId: payload.tid };
+  }
+
+  it('answers a catalogue of bad inputs on every documented operation with 4xx problem+json, never a 500', async () => {
+    const doc = (await http('GET', '/openapi.json')).body;
+    const operations: { method: string; path: string; op: any }[] = []; // eslint-disable-line @typescript-eslint/no-explicit-any
+    for (const [path, item] of Object.entries<any>(doc.paths)) { // eslint-disable-line @typescript-eslint/no-explicit-any
+      for (const method of ['get', 'post', 'put', 'patch', 'delete']) if (item[method]) operations.push({ method, path, op: item[method] });
+    }
+    expect(operations.length).toBeGreaterThan(10);
+    const failures: string[] = [];
+    const check = async (label: string, method: string, path: string, body: unknown, headers: Record<string, string>, expected: number[]) => {
+      const res = await http(method.toUpperCase(), path, body, headers);
+      const ok = expected.includes(res.status) && (res.status < 400 || res.contentType.startsWith('application/problem+json'));
+      if (!ok || res.status >= 500) failures.push(`${method.toUpperCase()} ${path} [${label}] → ${res.status} ${res.contentType} ${JSON.stringify(res.body).slice(0, 200)}`);
+      return res;
+    };
+    const noneToken = `${Buffer.from(JSON.stringify({ alg: 'none', typ: 'JWT' })).toString('base64url')}.${Buffer.from(
+      JSON.stringify({ sub: 'x', tid: me().tenantId, iss: 'crm-identity', aud: 'crm', exp: Math.floor(Date.now() / 1000) + 600, roles: ['admin'] }),
+    ).toString('base64url')}.`;
+    const schemaOf = (ref: any): any => (ref?.$ref ? doc.components.schemas[ref.$ref.split('/').pop()] : ref); // eslint-disable-line @typescript-eslint/no-explicit-any
+
+    for (const { method, path, op } of operations) {
+      const concrete = path.replace(/\{[^}]+\}/g, '0190a6e2-7b3c-7d4e-8f00-00000000dead');
+      const isPublic = PUBLIC_OPERATIONS.has(`${method} ${path}`);
+      const bodySchema = schemaOf(op.requestBody?.content?.['application/json']?.schema);
+      if (!isPublic) {
+        await check('no token', method, concrete, bodySchema ? {} : undefined, { authorization: '' }, [401]);
+        await check('garbage token', method, concrete, bodySchema ? {} : undefined, { authorization: 'Bearer not.a.token' }, [401]);
+        await check('alg none token', method, concrete, bodySchema ? {} : undefined, { authorization: `Bearer ${noneToken}` }, [401]);
+      }
+      if (path.includes('{')) await check('non-uuid id', method, path.replace(/\{[^}]+\}/g, 'not-an-id'), bodySchema ? {} : undefined, {}, [400, 404]);
+      if (method === 'get' && !path.includes('{') && op.parameters?.some((p: { name: string }) => p.name === 'page' || p.name === 'pageSize')) {
+        await check('bad list parameters', method, `${concrete}?page=zero&pageSize=-5&sort=password&ownerId=me`, undefined, {}, [400]);
+      }
+      if (!bodySchema) continue;
+      await check('malformed JSON', method, concrete, '{"name": "unterminated', {}, [400]);
+      await check('oversize body', method, concrete, JSON.stringify({ name: 'x'.repeat(1_100_000) }), {}, [413]);
+      await check('JSON array instead of object', method, concrete, [], {}, [400]);
+      const unknown = await check('unknown field', method, concrete, { zzzUnknownField: 1 }, {}, [400, 404]);
+      if (unknown.status === 400 && !JSON.stringify(unknown.body.errors ?? []).includes('zzzUnknownField')) failures.push(`${method} ${path}: unknown field not named`);
+      if (bodySchema.required?.length) {
+        const missing = await check('missing required fields', method, concrete, {}, {}, [400, 404]);
+        if (missing.status === 400) for (const f of bodySchema.required) if (!JSON.stringify(missing.body.errors ?? []).includes(`"${f}`)) failures.push(`${method} ${path}: missing '${f}' not named`);
+      }
+      for (const [field, prop] of Object.entries<any>(bodySchema.properties ?? {})) { // eslint-disable-line @typescript-eslint/no-explicit-any
+        const wrong = prop.type === 'string' || prop.$ref || prop.enum ? 12345 : prop.type === 'array' ? 'not-an-array' : 'not-a-number-or-bool';
+        const res = await check(`wrong type for ${field}`, method, concrete, { [field]: wrong }, {}, [400, 404]);
+        if (res.status === 400 && !JSON.stringify(res.body.errors ?? []).includes(`"${field}`)) failures.push(`${method} ${path}: wrong type for '${field}' not named`);
+      }
+    }
+    expect(failures).toEqual([]);
+  });
+});
