@@ -28,6 +28,7 @@ const PUBLIC_OPERATIONS = new Set([
   'get /.well-known/jwks.json',
   'get /health',
   'get /health/live',
+  'get /health/ready',
   'get /openapi.json',
   'get /asyncapi.json',
 ]);
@@ -104,7 +105,7 @@ describe('the system through the gateway', () => {
       health = await http('GET', '/health');
     }
     expect(health.status).toBe(200);
-    expect(Object.keys(health.body.services).sort()).toEqual(['after-sales', 'identity', 'marketing', 'sales']);
+    expect(Object.keys(health.body.services).sort()).toEqual(['after-sales', 'gateway', 'identity', 'marketing', 'sales']);
     for (const s of Object.values<{ status: string }>(health.body.services)) expect(s.status).toBe('up');
 
     const login = await http('POST', '/api/v1/auth/login', { tenant: 'demo', username: 'admin', password: ADMIN_PASSWORD });

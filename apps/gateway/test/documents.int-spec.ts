@@ -104,7 +104,7 @@ describe('gateway documents and health', () => {
     expect(degraded.status).toBe(503);
     const body = (await degraded.json()) as { status: string; services: Record<string, { status: string; url: string; checks: Record<string, unknown>; error?: string }> };
     expect(body.status).toBe('degraded');
-    expect(Object.keys(body.services).sort()).toEqual([...SERVICES].sort());
+    expect(Object.keys(body.services).sort()).toEqual(['gateway', ...SERVICES].sort());
     expect(body.services.sales).toEqual({ status: 'up', url: services.get('sales')!.url, checks: { database: { status: 'up' }, broker: { status: 'up' } } });
     expect(body.services['after-sales']).toMatchObject({ status: 'down', url: `http://127.0.0.1:${afterSalesPort}`, checks: {} });
     expect(body.services['after-sales'].error).toBeTruthy();
