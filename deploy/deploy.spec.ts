@@ -41,13 +41,21 @@ const UPSTREAMS: Record<string, string> = {
 };
 
 /**
- * Settings an app's config class declares without a default (`NAME!: type`): deployments must
- * set them. Apps still being written may not have a config.ts yet.
+ * Settings an app's config class requires (no default), asked of the class itself: loading it from
+ * an empty environment fails naming each of them (inherited settings included).
  */
 function requiredByConfigClass(app: string): string[] {
   const file = path.join(ROOT, 'apps', app, 'src', 'config.ts');
   if (!fs.existsSync(file)) return [];
-  return [...fs.readFileSync(file, 'utf8').matchAll(/^\s+([A-Z][A-Z0-9_]*)!\s*:/gm)].map((m) => m[1]);
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const mod = require(file) as Record<string, unknown>;
+  const load = Object.entries(mod).find(([name, v]) => /^load\w+Config$/.test(name) && typeof v === 'function')?.[1] as (env: object) => unknown;
+  try {
+    load({});
+    return [];
+  } catch (err) {
+    return [...(err as Error).message.matchAll(/^\s+([A-Z][A-Z0-9_]*)=null:/gm)].map((m) => m[1]);
+  }
 }
 
 const requiredEnv = (app: App) => [...new Set([...app.env, ...requiredByConfigClass(app.name)])];

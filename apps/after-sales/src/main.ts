@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { createServiceApp } from '@crm/platform';
+import { createServiceApp, runService } from '@crm/platform';
 import { AfterSalesConfig, loadAfterSalesConfig } from './config';
 import { AfterSalesModule } from './app.module';
 
@@ -15,16 +15,4 @@ export async function startAfterSales(config: AfterSalesConfig): Promise<NestFas
   return app;
 }
 
-if (require.main === module) {
-  let config: AfterSalesConfig;
-  try {
-    config = loadAfterSalesConfig();
-  } catch (err) {
-    console.error(`after-sales: ${(err as Error).message}`);
-    process.exit(1);
-  }
-  startAfterSales(config).catch((err) => {
-    console.error('after-sales failed to start', err);
-    process.exit(1);
-  });
-}
+if (require.main === module) runService('after-sales', () => loadAfterSalesConfig(), startAfterSales);

@@ -1,17 +1,13 @@
-import { IsIn, IsInt, IsString, Matches, Max, Min } from 'class-validator';
-import { loadConfig } from '@crm/platform';
+import { IsInt, Matches, Min } from 'class-validator';
+import { HttpServiceConfig, loadConfig } from '@crm/platform';
 import { ServiceName } from './routing/route-table';
 
 const HTTP_URL = /^https?:\/\/[^/\s]+(\/[^\s]*)?$/;
 const HTTP_URL_MESSAGE = { message: 'must be an http(s) URL' };
 
 /** Every setting of the gateway, read and checked once at boot from the environment. */
-export class GatewayConfig {
-  @IsInt() @Min(0) @Max(65535)
-  PORT: number = 3000;
-
-  @IsString()
-  HOST: string = '0.0.0.0';
+export class GatewayConfig extends HttpServiceConfig {
+  override PORT: number = 3000;
 
   /** identity's JWKS, to verify access tokens at the edge. */
   @Matches(HTTP_URL, HTTP_URL_MESSAGE)
@@ -36,12 +32,6 @@ export class GatewayConfig {
   /** How long an upstream may take to answer (and between body chunks) before a 504. */
   @IsInt() @Min(100)
   UPSTREAM_TIMEOUT_MS: number = 30_000;
-
-  @IsInt() @Min(1024)
-  BODY_LIMIT_BYTES: number = 1024 * 1024;
-
-  @IsIn(['debug', 'info', 'warn', 'error', 'silent'])
-  LOG_LEVEL: 'debug' | 'info' | 'warn' | 'error' | 'silent' = 'info';
 }
 
 export const loadGatewayConfig = (env: NodeJS.ProcessEnv = process.env) => loadConfig(GatewayConfig, env);

@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { remoteTokenVerifier } from '@crm/access';
-import { ServiceAppOptions, buildOpenApi, createServiceApp } from '@crm/platform';
+import { ServiceAppOptions, buildOpenApi, createServiceApp, runService } from '@crm/platform';
 import { GatewayConfig, loadGatewayConfig, upstreamsOf } from './config';
 import { GatewayModule } from './app.module';
 import { OpenApiCatalog } from './docs/openapi-catalog';
@@ -32,16 +32,4 @@ export async function startGateway(config: GatewayConfig): Promise<NestFastifyAp
   return app;
 }
 
-if (require.main === module) {
-  let config: GatewayConfig;
-  try {
-    config = loadGatewayConfig();
-  } catch (err) {
-    console.error(`gateway: ${(err as Error).message}`);
-    process.exit(1);
-  }
-  startGateway(config).catch((err) => {
-    console.error('gateway failed to start', err);
-    process.exit(1);
-  });
-}
+if (require.main === module) runService('gateway', () => loadGatewayConfig(), startGateway);

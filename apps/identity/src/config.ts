@@ -1,25 +1,9 @@
-import { IsIn, IsInt, IsNotEmpty, IsOptional, IsString, Matches, Max, Min, MinLength } from 'class-validator';
-import { loadConfig } from '@crm/platform';
+import { IsInt, IsOptional, IsString, Min, MinLength } from 'class-validator';
+import { DataServiceConfig, loadConfig } from '@crm/platform';
 
 /** Every setting of the identity service, read and checked once at boot from the environment. */
-export class IdentityConfig {
-  @IsInt() @Min(0) @Max(65535)
-  PORT: number = 3001;
-
-  @IsString()
-  HOST: string = '0.0.0.0';
-
-  @Matches(/^postgres(ql)?:\/\/.+\/.+/, { message: 'must be a postgres:// URL with a database name' })
-  DATABASE_URL!: string;
-
-  @IsNotEmpty() @Matches(/^[^,\s]+:\d+(,[^,\s]+:\d+)*$/, { message: 'must be a comma-separated list of host:port' })
-  KAFKA_BROKERS!: string;
-
-  @IsInt() @Min(1024)
-  BODY_LIMIT_BYTES: number = 1024 * 1024;
-
-  @IsIn(['debug', 'info', 'warn', 'error', 'silent'])
-  LOG_LEVEL: 'debug' | 'info' | 'warn' | 'error' | 'silent' = 'info';
+export class IdentityConfig extends DataServiceConfig {
+  override PORT: number = 3001;
 
   @IsInt() @Min(1)
   ACCESS_TOKEN_TTL_SECONDS: number = 900;

@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { createServiceApp } from '@crm/platform';
+import { createServiceApp, runService } from '@crm/platform';
 import { IdentityConfig, loadIdentityConfig } from './config';
 import { IdentityModule } from './app.module';
 
@@ -15,16 +15,4 @@ export async function startIdentity(config: IdentityConfig): Promise<NestFastify
   return app;
 }
 
-if (require.main === module) {
-  let config: IdentityConfig;
-  try {
-    config = loadIdentityConfig();
-  } catch (err) {
-    console.error(`identity: ${(err as Error).message}`);
-    process.exit(1);
-  }
-  startIdentity(config).catch((err) => {
-    console.error('identity failed to start', err);
-    process.exit(1);
-  });
-}
+if (require.main === module) runService('identity', () => loadIdentityConfig(), startIdentity);

@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { createServiceApp } from '@crm/platform';
+import { createServiceApp, runService } from '@crm/platform';
 import { MarketingConfig, loadMarketingConfig } from './config';
 import { MarketingModule } from './app.module';
 
@@ -15,16 +15,4 @@ export async function startMarketing(config: MarketingConfig): Promise<NestFasti
   return app;
 }
 
-if (require.main === module) {
-  let config: MarketingConfig;
-  try {
-    config = loadMarketingConfig();
-  } catch (err) {
-    console.error(`marketing: ${(err as Error).message}`);
-    process.exit(1);
-  }
-  startMarketing(config).catch((err) => {
-    console.error('marketing failed to start', err);
-    process.exit(1);
-  });
-}
+if (require.main === module) runService('marketing', () => loadMarketingConfig(), startMarketing);

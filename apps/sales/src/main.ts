@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { createServiceApp } from '@crm/platform';
+import { createServiceApp, runService } from '@crm/platform';
 import { SalesConfig, loadSalesConfig } from './config';
 import { SalesModule } from './app.module';
 
@@ -15,16 +15,4 @@ export async function startSales(config: SalesConfig): Promise<NestFastifyApplic
   return app;
 }
 
-if (require.main === module) {
-  let config: SalesConfig;
-  try {
-    config = loadSalesConfig();
-  } catch (err) {
-    console.error(`sales: ${(err as Error).message}`);
-    process.exit(1);
-  }
-  startSales(config).catch((err) => {
-    console.error('sales failed to start', err);
-    process.exit(1);
-  });
-}
+if (require.main === module) runService('sales', () => loadSalesConfig(), startSales);

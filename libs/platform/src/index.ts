@@ -6,3 +6,4 @@ export * from './health';
 export * from './metrics';
 export * from './public.decorator';
 export * from './openapi';
+export * from './service-config';
