@@ -247,8 +247,10 @@ describe('the system through the gateway', () => {
         await check('bad list parameters', method, `${concrete}?page=zero&pageSize=-5&sort=password&ownerId=me`, undefined, {}, [400]);
       }
       if (!bodySchema) continue;
-      await check('malformed JSON', method, concrete, '{"name": "unterminated', {}, [400]);
-      await check('oversize body', method, concrete, JSON.stringify({ name: 'x'.repeat(1_100_000) }), {}, [413]);
+      const malformed = await check('malformed JSON', method, concrete, '{"name": "unterminated', {}, [400]);
+      if (malformed.body?.code !== 'REQUEST.MALFORMED_JSON') failures.push(`${method} ${path}: malformed JSON answered code ${malformed.body?.code}`);
+      const oversize = await check('oversize body', method, concrete, JSON.stringify({ name: 'x'.repeat(1_100_000) }), {}, [413]);
+      if (oversize.body?.code !== 'REQUEST.TOO_LARGE') failures.push(`${method} ${path}: oversize body answered code ${oversize.body?.code}`);
       await check('JSON array instead of object', method, concrete, [], {}, [400]);
       const unknown = await check('unknown field', method, concrete, { zzzUnknownField: 1 }, {}, [400, 404]);
       if (unknown.status === 400 && !JSON.stringify(unknown.body.errors ?? []).includes('zzzUnknownField')) failures.push(`${method} ${path}: unknown field not named`);

@@ -312,7 +312,7 @@ describe('identity: departments, users and roles', () => {
 
       const malformed = await call(identity.url, 'POST', '/api/v1/departments', { token: a.token, raw: '{"name": ' });
       // Nest's JSON parser reports a SyntaxError with statusCode 400 (no FST_ code), so the shared
-      // filter maps it to HTTP.400 today; the status and the problem shape are what we promise.
+      // filter maps it to REQUEST.MALFORMED_JSON (asserted by the system test's bad-input catalogue).
       expect(malformed.status).toBe(400);
       expect(malformed.headers.get('content-type')).toContain('application/problem+json');
       expect(malformed.body.detail).toMatch(/JSON/);

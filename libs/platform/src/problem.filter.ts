@@ -39,16 +39,37 @@ export class ProblemFilter implements ExceptionFilter {
       return problemFromStatus(400, 'REQUEST.MALFORMED_JSON', `The body is not valid JSON: ${err.message}`, instance, requestId);
     }
     if (err instanceof HttpException) {
+      // Nest re-throws Fastify's body errors as plain HttpExceptions carrying only the message.
       const status = err.getStatus();
-      const code = status === 404 ? 'ROUTE.NOT_FOUND' : status === 401 ? 'AUTH.UNAUTHENTICATED' : status === 403 ? 'AUTH.FORBIDDEN' : `HTTP.${status}`;
       const body = err.getResponse();
-      const detail = typeof body === 'string' ? body : ((body as { message?: string }).message ?? err.message);
-      return problemFromStatus(status, code, String(detail), instance, requestId);
+      const detail = String(typeof body === 'string' ? body : ((body as { message?: string }).message ?? err.message));
+      return problemFromStatus(status, httpExceptionCode(status, detail), detail, instance, requestId);
     }
     const status = (err as { statusCode?: number })?.statusCode;
     if (status && status >= 400 && status < 500) {
       return problemFromStatus(status, `HTTP.${status}`, (err as Error).message, instance, requestId);
     }
     return problemFromStatus(500, 'INTERNAL', 'An unexpected error occurred; it has been logged.', instance, requestId);
+  }
+}
+
+function httpExceptionCode(status: number, detail: string): string {
+  switch (status) {
+    case 400:
+      if (/not valid JSON/i.test(detail)) return 'REQUEST.MALFORMED_JSON';
+      if (/cannot be empty/i.test(detail)) return 'REQUEST.EMPTY_BODY';
+      return 'REQUEST.INVALID';
+    case 401:
+      return 'AUTH.UNAUTHENTICATED';
+    case 403:
+      return 'AUTH.FORBIDDEN';
+    case 404:
+      return 'ROUTE.NOT_FOUND';
+    case 413:
+      return 'REQUEST.TOO_LARGE';
+    case 415:
+      return 'REQUEST.UNSUPPORTED_MEDIA_TYPE';
+    default:
+      return `HTTP.${status}`;
   }
 }
