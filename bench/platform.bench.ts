@@ -61,6 +61,7 @@ function serviceRss(launcherPid: number): Record<string, number> {
 async function main(): Promise<void> {
   execFileSync(process.execPath, [path.join(root, 'tools', 'build.js')], { stdio: 'ignore' });
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'crm-bench-'));
+  fs.chmodSync(dataDir, 0o755); // as root, PostgreSQL runs as 'postgres' and must enter it
   const cold = startLauncher(dataDir);
   const coldMs = await cold.ready;
   await stop(cold.child);

@@ -174,7 +174,10 @@ async function main(): Promise<void> {
     } else {
       const pgDir = path.join(dataDir, 'postgres');
       postgres = await startEmbeddedPostgres({ dataDir: pgDir, persistent: true }).catch((err) => {
-        throw new Error(`PostgreSQL did not start in ${pgDir}${err ? `: ${(err as Error).message}` : ''} (is another launcher using this data directory?)`);
+        const reason = err ? String((err as Error).message ?? err) : 'no reason given';
+        // A data directory locked by a running server is the usual cause when initdb is not the one failing.
+        const hint = /postmaster\.pid|lock file|already/i.test(reason) ? ' (is another launcher using this data directory?)' : '';
+        throw new Error(`PostgreSQL did not start in ${pgDir}: ${reason}${hint}`);
       });
       ownSignals();
       serverUrl = postgres.url;

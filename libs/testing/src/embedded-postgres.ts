@@ -1,5 +1,6 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
+import * as path from 'node:path';
 import { freePort } from './free-port';
 
 export interface RunningPostgres {
@@ -18,6 +19,7 @@ export async function startEmbeddedPostgres(o: { dataDir: string; port?: number;
   const port = o.port ?? (await freePort());
   const password = 'crm';
   const isRoot = os.userInfo().uid === 0;
+  if (isRoot) assertReachableByOthers(o.dataDir);
   const initialised = fs.existsSync(`${o.dataDir}/PG_VERSION`);
   // Loaded here, not at import: the package is ESM-only, which plain Node 20 loads but jest's
   // module runtime (test workers import this library for its other exports) cannot.
@@ -41,4 +43,20 @@ export async function startEmbeddedPostgres(o: { dataDir: string; port?: number;
     port,
     stop: () => pg.stop(),
   };
+}
+
+/**
+ * As root, PostgreSQL runs as the `postgres` user, which must be able to enter every folder above
+ * its data directory; say so plainly instead of letting initdb fail with "Permission denied".
+ */
+function assertReachableByOthers(dataDir: string): void {
+  for (let dir = path.dirname(path.resolve(dataDir)); ; dir = path.dirname(dir)) {
+    if (fs.existsSync(dir) && (fs.statSync(dir).mode & 0o001) === 0) {
+      throw new Error(
+        `PostgreSQL runs as the 'postgres' user when started as root, and cannot enter ${dir} (mode ${(fs.statSync(dir).mode & 0o777).toString(8)}). ` +
+          `Run 'chmod o+x ${dir}', or set CRM_DATA_DIR to a folder outside it.`,
+      );
+    }
+    if (dir === path.dirname(dir)) return;
+  }
 }
