@@ -214,6 +214,24 @@ describe('the system through the gateway', () => {
     return { tenantId: payload.tid };
   }
 
+  it('keeps a tenant column on every business table of every service', async () => {
+    // Infrastructure tables: the tenants themselves, signing keys, the outbox/inbox and migrations.
+    const infrastructure = new Set(['migrations', 'outbox', 'inbox', 'tenants', 'signing_keys', 'typeorm_metadata']);
+    const missing: string[] = [];
+    for (const [name, url] of Object.entries(databases)) {
+      const db = new Client({ connectionString: url });
+      await db.connect();
+      const { rows } = await db.query(`
+        SELECT t.table_name FROM information_schema.tables t
+        WHERE t.table_schema = 'public' AND t.table_type = 'BASE TABLE'
+          AND NOT EXISTS (SELECT 1 FROM information_schema.columns c
+                          WHERE c.table_schema = 'public' AND c.table_name = t.table_name AND c.column_name = 'tenant_id')`);
+      await db.end();
+      for (const r of rows) if (!infrastructure.has(r.table_name)) missing.push(`${name}.${r.table_name}`);
+    }
+    expect(missing).toEqual([]);
+  });
+
   it('answers a catalogue of bad inputs on every documented operation with 4xx problem+json, never a 500', async () => {
     const doc = (await http('GET', '/openapi.json')).body;
     const operations: { method: string; path: string; op: any }[] = []; // eslint-disable-line @typescript-eslint/no-explicit-any

@@ -21,7 +21,9 @@ export class ProblemFilter implements ExceptionFilter {
     const req = ctx.getRequest<FastifyRequest>();
     const reply = ctx.getResponse<FastifyReply>();
     const problem = this.toProblem(err, req);
-    if (problem.status >= 500) this.logger.error(`${req.method} ${req.url} failed`, (err as Error)?.stack ?? String(err));
+    if (problem.status >= 500) {
+      this.logger.error(`${req.method} ${req.url} failed (request ${String(req.id)}, traceparent ${String(req.headers.traceparent ?? '-')})`, (err as Error)?.stack ?? String(err));
+    }
     void reply.status(problem.status).header('content-type', PROBLEM_CONTENT_TYPE).send(problem);
   }
 
