@@ -1,4 +1,4 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional, OmitType } from '@nestjs/swagger';
 import { ArrayMaxSize, IsArray, IsEmail, IsIn, IsNotEmpty, IsOptional, IsString, IsUUID, Matches, MaxLength, MinLength, ValidateIf } from 'class-validator';
 import { PASSWORD_MIN_LENGTH, USERNAME_PATTERN } from '../domain/identity-rules';
 
@@ -101,15 +101,7 @@ export class TenantRefDto {
   @ApiProperty({ description: 'Organisation name.', example: 'Demo Trading Co.' }) name!: string;
 }
 
-export class MeDto {
-  @ApiProperty({ description: 'User id.', example: '0190a6e2-7b3c-7d4e-8f00-000000000003', format: 'uuid' }) id!: string;
-  @ApiProperty({ description: 'Sign-in name.', example: 'li.na' }) username!: string;
-  @ApiProperty({ description: 'Full name.', example: 'Li Na' }) name!: string;
-  @ApiProperty({ description: 'Phone number.', example: '+86 138 0000 0000', nullable: true, type: String }) phone!: string | null;
-  @ApiProperty({ description: 'E-mail address.', example: 'li.na@example.com', nullable: true, type: String }) email!: string | null;
-  @ApiProperty({ description: 'Department.', example: '0190a6e2-7b3c-7d4e-8f00-000000000002', format: 'uuid' }) departmentId!: string;
-  @ApiProperty({ description: 'Direct superior.', example: null, format: 'uuid', nullable: true, type: String }) superiorId!: string | null;
-  @ApiProperty({ description: 'Whether the user may sign in.', example: 'active', enum: ['active', 'disabled'] }) status!: 'active' | 'disabled';
-  @ApiProperty({ description: 'The caller\u2019s roles.', type: [RoleRefDto] }) roles!: RoleRefDto[];
+/** The caller: a user without timestamps, with their organisation. */
+export class MeDto extends OmitType(UserDto, ['createdAt', 'updatedAt'] as const) {
   @ApiProperty({ description: 'The caller\u2019s organisation.', type: TenantRefDto }) tenant!: TenantRefDto;
 }
