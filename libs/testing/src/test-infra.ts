@@ -1,6 +1,7 @@
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { randomBytes } from 'node:crypto';
+import { execFileSync } from 'node:child_process';
 import { startBroker } from '@crm/kafka-broker';
 import { ensureDatabase, withDatabase, assertTestDatabase } from '@crm/persistence';
 import { startEmbeddedPostgres } from './embedded-postgres';
@@ -12,20 +13,58 @@ export interface TestInfra {
   stop(): Promise<void>;
 }
 
+export type InfraSource = 'environment' | 'docker' | 'embedded';
+
 /**
- * PostgreSQL and Kafka for tests: `TEST_POSTGRES_URL` / `KAFKA_BROKERS` when set (e.g. CI with real
- * servers), otherwise the embedded PostgreSQL and the embedded broker on free ports.
+ * Where each server comes from, in order of preference: the environment (`TEST_POSTGRES_URL`,
+ * `KAFKA_BROKERS`), containers when a Docker engine answers (`CRM_TEST_DOCKER=off` to skip it),
+ * else the embedded PostgreSQL and the embedded broker.
  */
+export function chooseInfra(env: NodeJS.ProcessEnv, dockerAnswers: () => boolean): { postgres: InfraSource; kafka: InfraSource } {
+  let docker: boolean | undefined;
+  const fallback = (): InfraSource => ((docker ??= env.CRM_TEST_DOCKER !== 'off' && dockerAnswers()) ? 'docker' : 'embedded');
+  return {
+    postgres: env.TEST_POSTGRES_URL ? 'environment' : fallback(),
+    kafka: env.KAFKA_BROKERS?.split(',').filter(Boolean).length ? 'environment' : fallback(),
+  };
+}
+
+/** True when a Docker engine answers (the client alone is not enough). */
+export function dockerEngineAnswers(): boolean {
+  try {
+    execFileSync('docker', ['info'], { stdio: 'ignore', timeout: 5000 });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** PostgreSQL and Kafka for tests, from wherever `chooseInfra` says. */
 export async function startTestInfra(env: NodeJS.ProcessEnv = process.env): Promise<TestInfra> {
-  const stops: (() => Promise<void>)[] = [];
-  let postgresUrl = env.TEST_POSTGRES_URL;
-  if (!postgresUrl) {
+  const stops: (() => Promise<unknown>)[] = [];
+  const source = chooseInfra(env, dockerEngineAnswers);
+  let postgresUrl: string;
+  if (source.postgres === 'environment') postgresUrl = env.TEST_POSTGRES_URL!;
+  else if (source.postgres === 'docker') {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { PostgreSqlContainer } = require('@testcontainers/postgresql') as typeof import('@testcontainers/postgresql');
+    const pg = await new PostgreSqlContainer('postgres:16-alpine').start();
+    postgresUrl = withDatabase(pg.getConnectionUri(), 'postgres');
+    stops.push(() => pg.stop());
+  } else {
     const pg = await startEmbeddedPostgres({ dataDir: path.join(os.tmpdir(), `crm-test-pg-${process.pid}-${randomBytes(4).toString('hex')}`), persistent: false });
     postgresUrl = pg.url;
     stops.push(pg.stop);
   }
-  let kafkaBrokers = env.KAFKA_BROKERS?.split(',').filter(Boolean);
-  if (!kafkaBrokers?.length) {
+  let kafkaBrokers: string[];
+  if (source.kafka === 'environment') kafkaBrokers = env.KAFKA_BROKERS!.split(',').filter(Boolean);
+  else if (source.kafka === 'docker') {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { KafkaContainer } = require('@testcontainers/kafka') as typeof import('@testcontainers/kafka');
+    const kafka = await new KafkaContainer('confluentinc/cp-kafka:7.9.0').withKraft().start();
+    kafkaBrokers = [`${kafka.getHost()}:${kafka.getMappedPort(9093)}`];
+    stops.push(() => kafka.stop());
+  } else {
     const broker = await startBroker({ port: 0, groupInitialRebalanceDelayMs: 0 });
     kafkaBrokers = [broker.address];
     stops.push(broker.stop);
