@@ -19,7 +19,8 @@ export function typeormOptions(o: PersistenceOptions): DataSourceOptions {
     migrationsRun: true,
     migrationsTransactionMode: 'each',
     synchronize: false,
-    logging: ['error'],
+    // Query errors reach the caller as exceptions; unexpected ones are logged once, by the problem filter.
+    logging: false,
     extra: { max: o.poolSize ?? 10 },
   };
 }
