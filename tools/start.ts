@@ -23,6 +23,8 @@ const LOG_LEVELS = ['debug', 'info', 'warn', 'error', 'silent'];
 const READY_TIMEOUT_MS = 120_000;
 const STOP_TIMEOUT_MS = 15_000;
 const LOG_TAIL = 40;
+/** A smaller young generation: ~10 MB less idle memory per service (same flag as deploy/Dockerfile). */
+const SERVICE_NODE_FLAGS = ['--max-semi-space-size=8'];
 
 /** Where the compiled services are: this file runs as dist/tools/start.js. */
 const mainOf = (app: App) => path.join(__dirname, '..', 'apps', app, 'src', 'main.js');
@@ -74,7 +76,7 @@ interface Service {
 /** Runs one compiled service, its output prefixed with its name and the last lines kept for errors. */
 function spawnService(app: App, port: number, env: NodeJS.ProcessEnv): Service {
   // Its own process group: a terminal Ctrl-C reaches only the launcher, which stops services in order.
-  const child = spawn(process.execPath, [mainOf(app)], { env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+  const child = spawn(process.execPath, [...SERVICE_NODE_FLAGS, mainOf(app)], { env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
   const tail: string[] = [];
   const prefix = `${app.padEnd(11)}| `;
   for (const stream of [child.stdout!, child.stderr!]) {
