@@ -9,6 +9,7 @@ import { ensureDatabase, typeormOptions } from '@crm/persistence';
 import { HEALTH_CHECKS, HealthController } from '@crm/platform';
 import { AuthController, JwksController } from './api/auth.controller';
 import { DepartmentsController } from './api/departments.controller';
+import { LoginLogsController } from './api/login-logs.controller';
 import { RolesController } from './api/roles.controller';
 import { MeController, UsersController } from './api/users.controller';
 import { LoginHandler, LogoutHandler, RefreshHandler } from './application/auth/auth.handlers';
@@ -17,6 +18,8 @@ import { CreateDepartmentHandler } from './application/departments/create-depart
 import { DeleteDepartmentHandler } from './application/departments/delete-department.handler';
 import { DepartmentQueries } from './application/departments/department-queries';
 import { UpdateDepartmentHandler } from './application/departments/update-department.handler';
+import { LoginLogQueries } from './application/login-logs/login-log-queries';
+import { RoleDataRulesService } from './application/roles/role-data-rules.service';
 import { RolesService } from './application/roles/roles.service';
 import { ProvisionTenantHandler } from './application/tenants/provision-tenant.handler';
 import { SeedDemoTenant } from './application/tenants/seed-demo-tenant';
@@ -28,7 +31,7 @@ import { IDENTITY_ENTITIES } from './infrastructure/entities';
 import { SigningKeyStore } from './infrastructure/signing-key.store';
 import { IDENTITY_MIGRATIONS } from './migrations';
 
-/** Tenants, users, departments, roles and sign-in; the one issuer of access tokens. */
+/** Tenants, users, departments, roles with their data rules, sign-in and its log; the one issuer of access tokens. */
 @Module({})
 export class IdentityModule {
   static register(config: IdentityConfig): DynamicModule {
@@ -43,7 +46,7 @@ export class IdentityModule {
         }),
         MessagingModule.forRoot({ brokers: config.KAFKA_BROKERS.split(','), service: 'identity', databaseUrl: config.DATABASE_URL }),
       ],
-      controllers: [HealthController, AuthController, JwksController, MeController, UsersController, DepartmentsController, RolesController],
+      controllers: [HealthController, AuthController, JwksController, MeController, UsersController, DepartmentsController, RolesController, LoginLogsController],
       providers: [
         { provide: IdentityConfig, useValue: config },
         { provide: SigningKeyStore, useFactory: (ds: DataSource) => SigningKeyStore.open(ds), inject: [DataSource] },
@@ -57,6 +60,8 @@ export class IdentityModule {
         RefreshHandler,
         LogoutHandler,
         RolesService,
+        RoleDataRulesService,
+        LoginLogQueries,
         DepartmentQueries,
         CreateDepartmentHandler,
         UpdateDepartmentHandler,

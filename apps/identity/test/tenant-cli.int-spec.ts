@@ -64,7 +64,8 @@ describe('tenant CLI', () => {
           if (rows.length && rows.every((r) => r.published)) break;
           await new Promise((r) => setTimeout(r, 200));
         }
-        expect(rows.map((r) => r.topic)).toEqual(['identity.tenant.v1', 'identity.department.v1', 'identity.user.v1']);
+        // Each default role: role.created, then its data rules.
+        expect(rows.map((r) => r.topic)).toEqual(['identity.tenant.v1', ...Array(6).fill('identity.role.v1'), 'identity.department.v1', 'identity.user.v1']);
         expect(rows.every((r) => r.published)).toBe(true);
       } finally {
         await db.end();

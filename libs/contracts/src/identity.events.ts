@@ -1,4 +1,5 @@
 import { defineEvent, JsonSchema } from './cloud-event';
+import { BUSINESS_OBJECTS, DATA_ACTIONS, DATA_SCOPES, DataRule, defaultDataRules } from './data-scope';
 
 const SOURCE = '/crm/identity';
 const uuid = { type: 'string', format: 'uuid' };
@@ -31,6 +32,21 @@ export interface UserData {
   superiorId: string | null;
   status: 'active' | 'disabled';
   roleCodes: string[];
+}
+
+export interface RoleData {
+  id: string;
+  tenantId: string;
+  code: string;
+  name: string;
+}
+
+/** Every rule of the role (one per business object and action), so a consumer replaces its copy. */
+export interface RoleDataRulesData {
+  roleId: string;
+  tenantId: string;
+  roleCode: string;
+  rules: DataRule[];
 }
 
 export interface DeletedData {
@@ -67,6 +83,33 @@ const userSchema: JsonSchema = {
   },
   additionalProperties: false,
 };
+const roleSchema: JsonSchema = {
+  type: 'object',
+  required: ['id', 'tenantId', 'code', 'name'],
+  properties: { id: uuid, tenantId: uuid, code: { type: 'string' }, name: { type: 'string' } },
+  additionalProperties: false,
+};
+const roleDataRulesSchema: JsonSchema = {
+  type: 'object',
+  required: ['roleId', 'tenantId', 'roleCode', 'rules'],
+  properties: {
+    roleId: uuid,
+    tenantId: uuid,
+    roleCode: { type: 'string' },
+    rules: {
+      type: 'array',
+      description: 'One rule per business object and action, all of them.',
+      minItems: BUSINESS_OBJECTS.length * DATA_ACTIONS.length,
+      items: {
+        type: 'object',
+        required: ['object', 'action', 'scope'],
+        properties: { object: { enum: [...BUSINESS_OBJECTS] }, action: { enum: [...DATA_ACTIONS] }, scope: { enum: [...DATA_SCOPES] } },
+        additionalProperties: false,
+      },
+    },
+  },
+  additionalProperties: false,
+};
 const deletedSchema: JsonSchema = {
   type: 'object',
   required: ['id', 'tenantId'],
@@ -77,6 +120,7 @@ const deletedSchema: JsonSchema = {
 const T = '0190a6e2-7b3c-7d4e-8f00-000000000001';
 const D = '0190a6e2-7b3c-7d4e-8f00-000000000002';
 const U = '0190a6e2-7b3c-7d4e-8f00-000000000003';
+const R = '0190a6e2-7b3c-7d4e-8f00-000000000010';
 const department: DepartmentData = { id: D, tenantId: T, name: 'East China Sales', parentId: null, managerId: null, path: `/${D}/` };
 const user: UserData = {
   id: U,
@@ -151,4 +195,25 @@ export const UserUpdated = defineEvent<UserData>({
   example: user,
 });
 
-export const IDENTITY_EVENTS = [TenantCreated, DepartmentCreated, DepartmentUpdated, DepartmentDeleted, UserCreated, UserUpdated];
+export const RoleCreated = defineEvent<RoleData>({
+  type: 'crm.identity.role.created',
+  version: 1,
+  topic: 'identity.role.v1',
+  source: SOURCE,
+  description: 'A role was created (the three default roles come with each new organisation); its data rules follow in a data-rules-changed event.',
+  schema: roleSchema,
+  example: { id: R, tenantId: T, code: 'account-manager', name: 'Account manager' },
+});
+
+export const RoleDataRulesChanged = defineEvent<RoleDataRulesData>({
+  type: 'crm.identity.role.data-rules-changed',
+  version: 1,
+  topic: 'identity.role.v1',
+  source: SOURCE,
+  description:
+    'A role\u2019s data-scope rules were set (at its creation) or changed. Carries every rule of the role, one per business object and action, so consumers replace their copy.',
+  schema: roleDataRulesSchema,
+  example: { roleId: R, tenantId: T, roleCode: 'account-manager', rules: defaultDataRules('account-manager') },
+});
+
+export const IDENTITY_EVENTS = [TenantCreated, DepartmentCreated, DepartmentUpdated, DepartmentDeleted, UserCreated, UserUpdated, RoleCreated, RoleDataRulesChanged];

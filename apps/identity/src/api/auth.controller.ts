@@ -1,9 +1,10 @@
 import { Body, Controller, Get, Header, HttpCode, Post } from '@nestjs/common';
-import { ApiBadRequestResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags, ApiUnauthorizedResponse } from '@nestjs/swagger';
+import { ApiBadRequestResponse, ApiHeader, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags, ApiUnauthorizedResponse } from '@nestjs/swagger';
 import { Public } from '@crm/platform';
-import { LoginHandler, LogoutHandler, RefreshHandler } from '../application/auth/auth.handlers';
+import { LoginClient, LoginHandler, LogoutHandler, RefreshHandler } from '../application/auth/auth.handlers';
 import { SigningKeyStore } from '../infrastructure/signing-key.store';
 import { LoginDto, RefreshTokenDto, TokenPairDto } from './auth.dto';
+import { SignInClient } from './login-client.decorator';
 
 const problem = { content: { 'application/problem+json': { schema: { $ref: '#/components/schemas/Problem' } } } };
 
@@ -19,12 +20,21 @@ export class AuthController {
   @Public()
   @Post('login')
   @HttpCode(200)
-  @ApiOperation({ summary: 'Sign in with organisation code, username and password' })
+  @ApiOperation({
+    summary: 'Sign in with organisation code, username and password',
+    description:
+      'Every attempt is written to the login log (GET /api/v1/login-logs). After LOGIN_MAX_FAILURES (default 5) wrong passwords in a row the user is locked for LOGIN_LOCK_MINUTES (default 15); a successful sign-in resets the count.',
+  })
+  @ApiHeader({ name: 'x-client-type', required: false, description: 'The kind of client, for the login log: `web` (default) or `app`.', enum: ['web', 'app'] })
   @ApiOkResponse({ type: TokenPairDto })
   @ApiBadRequestResponse({ description: 'Invalid input.', ...problem })
-  @ApiUnauthorizedResponse({ description: 'AUTH.INVALID_CREDENTIALS: wrong organisation, username or password, or a disabled user.', ...problem })
-  signIn(@Body() body: LoginDto): Promise<TokenPairDto> {
-    return this.login.execute(body);
+  @ApiUnauthorizedResponse({
+    description:
+      'AUTH.INVALID_CREDENTIALS: wrong organisation, username or password, or a disabled user. AUTH.ACCOUNT_LOCKED: too many wrong passwords in a row; the detail says until when (even the right password is refused until then).',
+    ...problem,
+  })
+  signIn(@Body() body: LoginDto, @SignInClient() client: LoginClient): Promise<TokenPairDto> {
+    return this.login.execute(body, client);
   }
 
   @Public()

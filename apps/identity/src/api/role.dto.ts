@@ -1,5 +1,8 @@
 import { ApiProperty } from '@nestjs/swagger';
-import { IsNotEmpty, IsString, Matches, MaxLength } from 'class-validator';
+import { Type } from 'class-transformer';
+import { ArrayMaxSize, ArrayMinSize, IsArray, IsIn, IsNotEmpty, IsString, Matches, MaxLength, ValidateNested } from 'class-validator';
+import { BUSINESS_OBJECTS, BusinessObject, DATA_ACTIONS, DATA_SCOPES, DataAction, DataScope } from '@crm/contracts';
+import { DATA_RULE_COUNT } from '../domain/data-rules';
 import { CODE_PATTERN } from '../domain/identity-rules';
 
 export class CreateRoleDto {
@@ -25,4 +28,38 @@ export class RolePageDto {
   @ApiProperty({ description: 'Matching roles in all pages.', example: 3 }) total!: number;
   @ApiProperty({ description: 'Page number, from 1.', example: 1 }) page!: number;
   @ApiProperty({ description: 'Page size.', example: 20 }) pageSize!: number;
+}
+
+export class DataRuleDto {
+  @ApiProperty({ description: 'Business object the rule is for.', example: 'customer', enum: BUSINESS_OBJECTS })
+  @IsIn(BUSINESS_OBJECTS)
+  object!: BusinessObject;
+
+  @ApiProperty({ description: '`query`: lists; `view`: reading one record; `edit`: changing or deleting one.', example: 'query', enum: DATA_ACTIONS })
+  @IsIn(DATA_ACTIONS)
+  action!: DataAction;
+
+  @ApiProperty({
+    description:
+      'Whose records: `SELF` (own), `SELF_AND_SUBORDINATES` (own and of users whose chain of superiors leads to the caller), `DEPARTMENT` (the caller\u2019s department), `DEPARTMENT_AND_SUBDEPARTMENTS` (and the departments below it), `ALL` (the whole organisation).',
+    example: 'DEPARTMENT',
+    enum: DATA_SCOPES,
+  })
+  @IsIn(DATA_SCOPES)
+  scope!: DataScope;
+}
+
+export class SetDataRulesDto {
+  @ApiProperty({
+    description: `Rules to set, each object and action at most once; combinations not given keep their scope. At most ${DATA_RULE_COUNT}.`,
+    type: [DataRuleDto],
+    example: [{ object: 'customer', action: 'query', scope: 'DEPARTMENT' }],
+  })
+  @IsArray() @ArrayMinSize(1) @ArrayMaxSize(DATA_RULE_COUNT) @ValidateNested({ each: true }) @Type(() => DataRuleDto)
+  items!: DataRuleDto[];
+}
+
+export class DataRulesDto {
+  @ApiProperty({ description: `All ${DATA_RULE_COUNT} rules of the role: one per business object and action.`, type: [DataRuleDto] })
+  items!: DataRuleDto[];
 }

@@ -1,17 +1,21 @@
-import { Body, Controller, Get, Post, Query } from '@nestjs/common';
+import { Body, Controller, Get, Param, Post, Put, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { ApiProblems } from '@crm/platform';
 import { RequestContext } from '../application/request-context';
+import { RoleDataRulesService } from '../application/roles/role-data-rules.service';
 import { RolesService } from '../application/roles/roles.service';
 import { ApiListQuery } from './list-query.decorator';
 import { Ctx } from './request-context.decorator';
-import { CreateRoleDto, RoleDto, RolePageDto } from './role.dto';
+import { CreateRoleDto, DataRulesDto, RoleDto, RolePageDto, SetDataRulesDto } from './role.dto';
 
 @ApiTags('roles')
 @ApiBearerAuth('bearer')
 @Controller('api/v1/roles')
 export class RolesController {
-  constructor(private readonly roles: RolesService) {}
+  constructor(
+    private readonly roles: RolesService,
+    private readonly dataRules: RoleDataRulesService,
+  ) {}
 
   @Get()
   @ApiOperation({ summary: 'List the organisation\u2019s roles' })
@@ -28,5 +32,24 @@ export class RolesController {
   @ApiProblems('forbidden', 'conflict')
   create(@Ctx() ctx: RequestContext, @Body() body: CreateRoleDto): Promise<RoleDto> {
     return this.roles.create(ctx, body);
+  }
+
+  @Get(':id/data-rules')
+  @ApiOperation({ summary: 'A role\u2019s data-scope rules: whose records it may list, view and edit, per business object' })
+  @ApiOkResponse({ type: DataRulesDto })
+  @ApiProblems('not-found')
+  getDataRules(@Ctx() ctx: RequestContext, @Param('id') id: string): Promise<DataRulesDto> {
+    return this.dataRules.get(ctx, id);
+  }
+
+  @Put(':id/data-rules')
+  @ApiOperation({
+    summary: 'Set some of a role\u2019s data-scope rules (administrators)',
+    description: 'Sets the given object/action combinations and keeps the others; answers all rules. A change publishes crm.identity.role.data-rules-changed with every rule of the role.',
+  })
+  @ApiOkResponse({ type: DataRulesDto })
+  @ApiProblems('forbidden', 'not-found')
+  setDataRules(@Ctx() ctx: RequestContext, @Param('id') id: string, @Body() body: SetDataRulesDto): Promise<DataRulesDto> {
+    return this.dataRules.replace(ctx, id, body.items);
   }
 }

@@ -9,6 +9,6 @@ export interface RequestContext {
 }
 
 /** For now only administrators change the organisation; everyone signed in may read it. */
-export function requireAdmin(caller: Caller): void {
-  if (!caller.roleCodes.includes(ADMIN_ROLE)) throw forbidden('AUTH.FORBIDDEN', 'Only administrators may change departments, users and roles.');
+export function requireAdmin(caller: Caller, message = 'Only administrators may change departments, users and roles.'): void {
+  if (!caller.roleCodes.includes(ADMIN_ROLE)) throw forbidden('AUTH.FORBIDDEN', message);
 }

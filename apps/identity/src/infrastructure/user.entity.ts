@@ -14,6 +14,10 @@ export class UserEntity {
   @Column({ type: 'uuid', name: 'department_id' }) departmentId!: string;
   @Column({ type: 'uuid', name: 'superior_id', nullable: true }) superiorId!: string | null;
   @Column('text') status!: UserStatus;
+  /** Wrong passwords in a row since the last successful sign-in (or the last lockout's end). */
+  @Column({ type: 'int', name: 'failed_logins', default: 0 }) failedLogins!: number;
+  /** Sign-in is refused until then, even with the right password. */
+  @Column({ type: 'timestamptz', name: 'locked_until', nullable: true }) lockedUntil!: Date | null;
   @Column({ type: 'timestamptz', name: 'created_at', default: () => 'now()' }) createdAt!: Date;
   @Column({ type: 'timestamptz', name: 'updated_at', default: () => 'now()' }) updatedAt!: Date;
 }

@@ -1,5 +1,6 @@
 import { MessagingTables1700000000200 } from '@crm/messaging';
+import { DataRulesAndLoginLog1700000002000 } from './data-rules-and-login-log.migration';
 import { IdentitySchema1700000001000 } from './identity-schema.migration';
 
 /** Every migration of the identity database, in order. */
-export const IDENTITY_MIGRATIONS = [MessagingTables1700000000200, IdentitySchema1700000001000];
+export const IDENTITY_MIGRATIONS = [MessagingTables1700000000200, IdentitySchema1700000001000, DataRulesAndLoginLog1700000002000];

@@ -5,6 +5,7 @@ import { RoleEntity } from '../../infrastructure/role.entity';
 import { applySortAndPage } from '../list-helpers';
 import { RequestContext, requireAdmin } from '../request-context';
 import { isUniqueViolation } from '../references';
+import { startRole } from './role-data-rules.service';
 
 export interface RoleView {
   id: string;
@@ -19,7 +20,7 @@ const toView = (r: RoleEntity): RoleView => ({ id: r.id, code: r.code, name: r.n
 const LIST: ListSpec = { sortable: ['code', 'name', 'createdAt'], filterable: ['code'], defaultSort: [{ field: 'code', direction: 'ASC' }] };
 const SORT_COLUMNS: Record<string, string> = { code: 'r.code', name: 'r.name', createdAt: 'r.createdAt' };
 
-/** Roles are reference data with one rule (codes unique per tenant), so one flat service. */
+/** Roles are reference data with one rule (codes unique per tenant); their data rules have their own service. */
 @Injectable()
 export class RolesService {
   constructor(private readonly dataSource: DataSource) {}
@@ -33,18 +34,23 @@ export class RolesService {
     return { items: rows.map(toView), total, page: q.page, pageSize: q.pageSize };
   }
 
+  /** A new role starts with SELF for every business object and action (see role-data-rules.service.ts). */
   async create(ctx: RequestContext, input: { code: string; name: string }): Promise<RoleView> {
     requireAdmin(ctx.caller);
-    const repo = this.dataSource.getRepository(RoleEntity);
+    const tenantId = ctx.caller.tenantId;
     const taken = () => conflict('ROLE.CODE_TAKEN', `A role with code '${input.code}' exists already.`, [{ field: 'code', message: 'is taken' }]);
-    if (await repo.existsBy({ tenantId: ctx.caller.tenantId, code: input.code })) throw taken();
-    const role = repo.create({ id: newId(), tenantId: ctx.caller.tenantId, code: input.code, name: input.name, system: false, createdAt: new Date() });
     try {
-      await repo.insert(role);
+      return await this.dataSource.transaction(async (m) => {
+        const repo = m.getRepository(RoleEntity);
+        if (await repo.existsBy({ tenantId, code: input.code })) throw taken();
+        const role = repo.create({ id: newId(), tenantId, code: input.code, name: input.name, system: false, createdAt: new Date() });
+        await repo.insert(role);
+        await startRole(m, role, ctx.traceparent);
+        return toView(role);
+      });
     } catch (err) {
       if (isUniqueViolation(err, 'roles_code_unique')) throw taken(); // lost a race with an identical request
       throw err;
     }
-    return toView(role);
   }
 }

@@ -10,6 +10,7 @@ import { RoleEntity } from '../../infrastructure/role.entity';
 import { TenantEntity } from '../../infrastructure/tenant.entity';
 import { UserEntity, UserRoleEntity } from '../../infrastructure/user.entity';
 import { departmentData, userData } from '../event-data';
+import { startRole } from '../roles/role-data-rules.service';
 
 export interface ProvisionTenantInput {
   code: string;
@@ -25,8 +26,9 @@ export interface ProvisionedTenant {
 }
 
 /**
- * A new business organisation, ready to sign in to: its system roles, its root department and an
- * administrator. The rows and their events commit together (the service's relay publishes them).
+ * A new business organisation, ready to sign in to: its system roles (with the manual's default
+ * data rules), its root department and an administrator. The rows and their events commit
+ * together (the service's relay publishes them).
  * Plain class, not only a Nest provider: the operator CLI runs it against the database directly.
  */
 export class ProvisionTenantHandler {
@@ -60,6 +62,7 @@ export class ProvisionTenantHandler {
 
       const roles = SYSTEM_ROLES.map((r) => m.getRepository(RoleEntity).create({ id: newId(), tenantId: tenant.id, code: r.code, name: r.name, system: true }));
       await m.getRepository(RoleEntity).insert(roles);
+      for (const role of roles) await startRole(m, role);
 
       const rootId = newId();
       const root = m.getRepository(DepartmentEntity).create({ id: rootId, tenantId: tenant.id, name, parentId: null, managerId: null, path: departmentPath(rootId, null) });
