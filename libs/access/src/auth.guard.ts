@@ -1,10 +1,22 @@
-import { CanActivate, ExecutionContext, Inject, Injectable, createParamDecorator } from '@nestjs/common';
+import { CanActivate, ExecutionContext, Inject, Injectable, SetMetadata, createParamDecorator } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { IS_PUBLIC } from '@crm/platform';
-import { unauthenticated } from '@crm/kernel';
+import { forbidden, unauthenticated } from '@crm/kernel';
 import { Caller, TOKEN_VERIFIER, TokenVerifier } from './token-verifier';
 
-/** Every route needs a valid bearer token unless it is marked `@Public()`. */
+export const REQUIRED_ROLES = 'crm:required-roles';
+
+/**
+ * Function permission: only callers holding one of these roles may call the route (or every route
+ * of the controller), e.g. `@RequireRoles('admin')` for managing dictionaries and rules. Others
+ * get 403 `AUTH.FORBIDDEN`. Checked by AuthGuard, which every business service installs.
+ */
+export const RequireRoles = (...roleCodes: [string, ...string[]]) => SetMetadata(REQUIRED_ROLES, roleCodes);
+
+/**
+ * Every route needs a valid bearer token unless it is marked `@Public()`, and one of the roles
+ * `@RequireRoles(...)` names, if any (the method's list overrides the controller's).
+ */
 @Injectable()
 export class AuthGuard implements CanActivate {
   constructor(
@@ -19,6 +31,10 @@ export class AuthGuard implements CanActivate {
     const match = /^Bearer ([A-Za-z0-9._~+/=-]+)$/.exec(header);
     if (!match) throw unauthenticated('AUTH.TOKEN_MISSING', 'An access token is required (Authorization: Bearer <token>).');
     req.user = await this.verify(match[1]);
+    const required = this.reflector.getAllAndOverride<string[] | undefined>(REQUIRED_ROLES, [context.getHandler(), context.getClass()]);
+    if (required && !required.some((role) => req.user!.roleCodes.includes(role))) {
+      throw forbidden('AUTH.FORBIDDEN', `This action requires the role ${required.map((r) => `'${r}'`).join(' or ')}.`);
+    }
     return true;
   }
 }

@@ -22,8 +22,9 @@ export interface BusinessServiceOptions {
   config: BusinessServiceConfig;
   // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
   entities: MixedList<Function | string | EntitySchema>;
+  /** The service's migrations, which must include ACCESS_MIGRATIONS (its consumer writes those tables). */
   // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
-  migrations: MixedList<Function | string>;
+  migrations: Function[];
   /** The service's own consumers, beside the org projection every one of them runs. */
   consumers?: Omit<ConsumerOptions, 'log'>[];
 }

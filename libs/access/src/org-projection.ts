@@ -1,13 +1,15 @@
 import { EntityManager, MigrationInterface, QueryRunner } from 'typeorm';
 import { CloudEvent, DeletedData, DepartmentCreated, DepartmentData, DepartmentDeleted, DepartmentUpdated, UserCreated, UserData, UserUpdated } from '@crm/contracts';
 import { EventHandler } from '@crm/messaging';
+import { DATA_RULES_TOPICS, dataRulesHandlers } from './data-rules.projection';
 
 /**
  * Each service's local copy of the organisation (users, departments), fed by identity's events:
  * data scopes are computed from it without calling identity. An older event never overwrites a
- * newer state (events carry their time), and the inbox makes redeliveries no-ops.
+ * newer state (events carry their time), and the inbox makes redeliveries no-ops. The roles'
+ * data-scope rules travel with it (same consumer), so every business service has them too.
  */
-export const ORG_TOPICS = [DepartmentCreated.topic, UserCreated.topic];
+export const ORG_TOPICS = [DepartmentCreated.topic, UserCreated.topic, ...DATA_RULES_TOPICS];
 
 async function upsertDepartment(e: CloudEvent<DepartmentData>, m: EntityManager): Promise<void> {
   const d = e.data;
@@ -41,6 +43,7 @@ export const orgProjectionHandlers: Record<string, EventHandler> = {
   },
   [UserCreated.type]: upsertUser,
   [UserUpdated.type]: upsertUser,
+  ...dataRulesHandlers,
 };
 
 export class OrgProjection1700000000300 implements MigrationInterface {

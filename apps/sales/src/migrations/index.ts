@@ -1,6 +1,6 @@
 import { NumberingCounters1700000000100 } from '@crm/persistence';
 import { MessagingTables1700000000200 } from '@crm/messaging';
-import { OrgProjection1700000000300 } from '@crm/access';
+import { ACCESS_MIGRATIONS } from '@crm/access';
 
 /** Every migration of the sales database, in order. */
-export const SALES_MIGRATIONS = [NumberingCounters1700000000100, MessagingTables1700000000200, OrgProjection1700000000300];
+export const SALES_MIGRATIONS = [NumberingCounters1700000000100, MessagingTables1700000000200, ...ACCESS_MIGRATIONS];
