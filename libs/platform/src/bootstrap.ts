@@ -70,3 +70,14 @@ export function buildOpenApi(app: INestApplication, o: ServiceAppOptions): OpenA
   document.components = { ...document.components, schemas: { ...document.components?.schemas, Problem: PROBLEM_SCHEMA } };
   return document;
 }
+
+/** Creates a service from its config and starts listening on `HOST:PORT`. */
+export async function startService(
+  module: Parameters<typeof NestFactory.create>[0],
+  config: { PORT: number; HOST: string; BODY_LIMIT_BYTES: number; LOG_LEVEL: ServiceAppOptions['logLevel'] },
+  meta: { name: string; description: string },
+): Promise<NestFastifyApplication> {
+  const app = await createServiceApp(module, { ...meta, bodyLimitBytes: config.BODY_LIMIT_BYTES, logLevel: config.LOG_LEVEL });
+  await app.listen(config.PORT, config.HOST);
+  return app;
+}
