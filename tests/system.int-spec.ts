@@ -239,6 +239,7 @@ describe('the system through the gateway', () => {
       for (const method of ['get', 'post', 'put', 'patch', 'delete']) if (item[method]) operations.push({ method, path, op: item[method] });
     }
     expect(operations.length).toBeGreaterThan(10);
+    expect(operations.map((o) => o.path)).toEqual(expect.arrayContaining(['/api/v1/customers', '/api/v1/contacts', '/api/v1/follow-ups']));
     const failures: string[] = [];
     const check = async (label: string, method: string, path: string, body: unknown, headers: Record<string, string>, expected: number[]) => {
       const res = await http(method.toUpperCase(), path, body, headers);

@@ -1,15 +1,46 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { BusinessServiceModule } from '@crm/access';
+import { ContactsController } from './api/contacts.controller';
+import { CustomersController, RecycleBinController } from './api/customers.controller';
+import { FollowUpsController } from './api/follow-ups.controller';
+import { CreateContactHandler, DeleteContactHandler, UpdateContactHandler } from './application/contacts/contact-commands';
+import { ContactQueries } from './application/contacts/contact-queries';
+import { AssignCustomerOwnerHandler } from './application/customers/assign-customer-owner.handler';
+import { CreateCustomerHandler } from './application/customers/create-customer.handler';
+import { CustomerQueries } from './application/customers/customer-queries';
+import { DeleteCustomerHandler } from './application/customers/delete-customer.handler';
+import { RestoreCustomerHandler } from './application/customers/restore-customer.handler';
+import { ShareCustomerHandler } from './application/customers/share-customer.handler';
+import { UpdateCustomerHandler } from './application/customers/update-customer.handler';
+import { CreateFollowUpHandler } from './application/follow-ups/create-follow-up.handler';
+import { FollowUpQueries } from './application/follow-ups/follow-up-queries';
 import { SalesConfig } from './config';
+import { SALES_ENTITIES } from './infrastructure/entities';
 import { SALES_MIGRATIONS } from './migrations';
 
-/** The sales context: customers, contacts, opportunities (coming next); today its org projection. */
+/** The sales context: customers, contacts and follow-ups (opportunities come next), on its org projection. */
 @Module({})
 export class SalesModule {
   static register(config: SalesConfig): DynamicModule {
     return {
       module: SalesModule,
-      imports: [BusinessServiceModule.forRoot({ service: 'sales', config, entities: [], migrations: SALES_MIGRATIONS })],
+      imports: [BusinessServiceModule.forRoot({ service: 'sales', config, entities: SALES_ENTITIES, migrations: SALES_MIGRATIONS })],
+      controllers: [CustomersController, RecycleBinController, ContactsController, FollowUpsController],
+      providers: [
+        CustomerQueries,
+        CreateCustomerHandler,
+        UpdateCustomerHandler,
+        DeleteCustomerHandler,
+        RestoreCustomerHandler,
+        AssignCustomerOwnerHandler,
+        ShareCustomerHandler,
+        ContactQueries,
+        CreateContactHandler,
+        UpdateContactHandler,
+        DeleteContactHandler,
+        FollowUpQueries,
+        CreateFollowUpHandler,
+      ],
     };
   }
 }

@@ -1,8 +1,9 @@
 import { EventDefinition, envelopeSchema } from './cloud-event';
 import { IDENTITY_EVENTS } from './identity.events';
+import { SALES_EVENTS } from './sales.events';
 
 /** Every integration event the system publishes. */
-export const ALL_EVENTS: EventDefinition[] = [...IDENTITY_EVENTS];
+export const ALL_EVENTS: EventDefinition[] = [...IDENTITY_EVENTS, ...SALES_EVENTS];
 
 const pascal = (type: string) =>
   type

@@ -1,4 +1,5 @@
 export * from './cloud-event';
 export * from './data-scope';
 export * from './identity.events';
+export * from './sales.events';
 export * from './asyncapi';

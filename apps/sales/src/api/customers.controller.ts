@@ -1,0 +1,121 @@
+import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Put, Query } from '@nestjs/common';
+import { ApiBearerAuth, ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { RecordShare, RequireRoles } from '@crm/access';
+import { ApiProblems } from '@crm/platform';
+import { AssignCustomerOwnerHandler } from '../application/customers/assign-customer-owner.handler';
+import { CreateCustomerHandler } from '../application/customers/create-customer.handler';
+import { CustomerQueries } from '../application/customers/customer-queries';
+import { CustomerView } from '../application/customers/customer-view';
+import { DeleteCustomerHandler } from '../application/customers/delete-customer.handler';
+import { RestoreCustomerHandler } from '../application/customers/restore-customer.handler';
+import { ShareCustomerHandler } from '../application/customers/share-customer.handler';
+import { UpdateCustomerHandler } from '../application/customers/update-customer.handler';
+import { RequestContext } from '../application/request-context';
+import { AssignCustomerOwnerDto, CreateCustomerDto, CustomerDto, CustomerPageDto, RecordShareDto, ShareCustomerDto, UpdateCustomerDto } from './customer.dto';
+import { ApiListQuery } from './list-query.decorator';
+import { Ctx } from './request-context.decorator';
+
+@ApiTags('customers')
+@ApiBearerAuth('bearer')
+@Controller('api/v1/customers')
+export class CustomersController {
+  constructor(
+    private readonly queries: CustomerQueries,
+    private readonly createCustomer: CreateCustomerHandler,
+    private readonly updateCustomer: UpdateCustomerHandler,
+    private readonly deleteCustomer: DeleteCustomerHandler,
+    private readonly restoreCustomer: RestoreCustomerHandler,
+    private readonly assignOwner: AssignCustomerOwnerHandler,
+    private readonly shareCustomer: ShareCustomerHandler,
+  ) {}
+
+  @Get()
+  @ApiOperation({ summary: 'List the customers your data scope lets you query' })
+  @ApiListQuery(['name', 'code', 'createdAt', 'updatedAt'], {
+    ownerId: 'Customers of this owner.',
+    type: 'Customer type equals.',
+    level: 'Customer level equals.',
+    q: 'Name, phone or code contains (case-insensitive).',
+  })
+  @ApiOkResponse({ type: CustomerPageDto })
+  @ApiProblems()
+  list(@Ctx() ctx: RequestContext, @Query() query: Record<string, unknown>): Promise<CustomerPageDto> {
+    return this.queries.list(ctx, query);
+  }
+
+  @Get(':id')
+  @ApiOperation({ summary: 'Get a customer (404 when your view scope does not reach it)' })
+  @ApiOkResponse({ type: CustomerDto })
+  @ApiProblems('not-found')
+  get(@Ctx() ctx: RequestContext, @Param('id') id: string): Promise<CustomerView> {
+    return this.queries.get(ctx, id);
+  }
+
+  @Post()
+  @ApiOperation({ summary: 'Create a customer; you become its owner and it gets the next KH- number' })
+  @ApiCreatedResponse({ type: CustomerDto })
+  @ApiProblems()
+  create(@Ctx() ctx: RequestContext, @Body() body: CreateCustomerDto): Promise<CustomerView> {
+    return this.createCustomer.execute(ctx, body);
+  }
+
+  @Patch(':id')
+  @ApiOperation({ summary: 'Change a customer (403 when you may view but not edit it)' })
+  @ApiOkResponse({ type: CustomerDto })
+  @ApiProblems('forbidden', 'not-found')
+  update(@Ctx() ctx: RequestContext, @Param('id') id: string, @Body() body: UpdateCustomerDto): Promise<CustomerView> {
+    return this.updateCustomer.execute(ctx, id, body);
+  }
+
+  @Delete(':id')
+  @HttpCode(204)
+  @ApiOperation({ summary: 'Move a customer, its contacts and follow-ups to the recycle bin' })
+  @ApiNoContentResponse({ description: 'In the recycle bin.' })
+  @ApiProblems('forbidden', 'not-found')
+  async remove(@Ctx() ctx: RequestContext, @Param('id') id: string): Promise<void> {
+    await this.deleteCustomer.execute(ctx, id);
+  }
+
+  @Post(':id/restore')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Bring a customer back from the recycle bin, with the contacts and follow-ups deleted with it' })
+  @ApiOkResponse({ type: CustomerDto })
+  @ApiProblems('forbidden', 'not-found', 'conflict')
+  restore(@Ctx() ctx: RequestContext, @Param('id') id: string): Promise<CustomerView> {
+    return this.restoreCustomer.execute(ctx, id);
+  }
+
+  @Put(':id/owner')
+  @RequireRoles('admin')
+  @ApiOperation({ summary: 'Give a customer (and its contacts) another owner (administrators)' })
+  @ApiOkResponse({ type: CustomerDto })
+  @ApiProblems('forbidden', 'not-found')
+  owner(@Ctx() ctx: RequestContext, @Param('id') id: string, @Body() body: AssignCustomerOwnerDto): Promise<CustomerView> {
+    return this.assignOwner.execute(ctx, id, body.ownerId);
+  }
+
+  @Post(':id/shares')
+  @ApiOperation({ summary: 'Share a customer with a user or a department, to read or to edit, optionally until a time' })
+  @ApiCreatedResponse({ type: RecordShareDto })
+  @ApiProblems('forbidden', 'not-found')
+  share(@Ctx() ctx: RequestContext, @Param('id') id: string, @Body() body: ShareCustomerDto): Promise<RecordShare> {
+    return this.shareCustomer.execute(ctx, id, body);
+  }
+}
+
+@ApiTags('customers')
+@ApiBearerAuth('bearer')
+@Controller('api/v1/recycle-bin')
+export class RecycleBinController {
+  constructor(private readonly queries: CustomerQueries) {}
+
+  @Get()
+  @ApiOperation({ summary: 'Soft-deleted records you may restore (those you may edit)' })
+  @ApiQuery({ name: 'object', required: true, description: 'Kind of record; today only `customer`.', enum: ['customer'] })
+  @ApiListQuery(['name', 'code', 'deletedAt'], { q: 'Name, phone or code contains (case-insensitive).' })
+  @ApiOkResponse({ type: CustomerPageDto })
+  @ApiProblems()
+  list(@Ctx() ctx: RequestContext, @Query() query: Record<string, unknown>): Promise<CustomerPageDto> {
+    return this.queries.recycleBin(ctx, query);
+  }
+}

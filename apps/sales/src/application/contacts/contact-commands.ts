@@ -1,0 +1,104 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { ContactCreated, ContactDeleted, ContactUpdated } from '@crm/contracts';
+import { newId, notFound } from '@crm/kernel';
+import { publishInTransaction } from '@crm/messaging';
+import { ContactEntity } from '../../infrastructure/contact.entity';
+import { findCustomer } from '../customers/customer-view';
+import { requireRecordAccess } from '../record-access';
+import { RequestContext } from '../request-context';
+import { ContactView, contactNotFound, findContact, toContactView } from './contact-view';
+
+export interface ContactFields {
+  name: string;
+  title?: string | null;
+  phones?: string[];
+  email?: string | null;
+  decisionRole?: string | null;
+}
+
+export interface CreateContactInput extends ContactFields {
+  customerId: string;
+}
+
+const customerOfContactNotFound = () => notFound('CUSTOMER.NOT_FOUND', 'No such customer in your organisation, or you may not see it.');
+
+/** A contact joins a customer the caller may edit, and belongs to that customer's owner. */
+@Injectable()
+export class CreateContactHandler {
+  constructor(private readonly dataSource: DataSource) {}
+
+  execute(ctx: RequestContext, input: CreateContactInput): Promise<ContactView> {
+    const { tenantId, userId } = ctx.caller;
+    return this.dataSource.transaction(async (m) => {
+      const customer = await findCustomer(m, tenantId, input.customerId);
+      if (!customer) throw customerOfContactNotFound();
+      await requireRecordAccess(m, ctx, 'customer', customer, 'edit', customerOfContactNotFound);
+      const now = new Date();
+      const contact = m.getRepository(ContactEntity).create({
+        id: newId(),
+        tenantId,
+        customerId: customer.id,
+        ownerId: customer.ownerId,
+        name: input.name,
+        title: input.title ?? null,
+        phones: input.phones ?? [],
+        email: input.email ?? null,
+        decisionRole: input.decisionRole ?? null,
+        createdBy: userId,
+        updatedBy: userId,
+        createdAt: now,
+        updatedAt: now,
+        deletedAt: null,
+      });
+      await m.getRepository(ContactEntity).insert(contact);
+      const view = toContactView(contact);
+      await publishInTransaction(m, ContactCreated, { tenantId, subject: contact.id, data: view, traceparent: ctx.traceparent });
+      return view;
+    });
+  }
+}
+
+/** Absent fields stay as they are; `null` clears an optional one. The customer never changes. */
+export type UpdateContactInput = Partial<ContactFields>;
+
+@Injectable()
+export class UpdateContactHandler {
+  constructor(private readonly dataSource: DataSource) {}
+
+  execute(ctx: RequestContext, id: string, input: UpdateContactInput): Promise<ContactView> {
+    const { tenantId, userId } = ctx.caller;
+    return this.dataSource.transaction(async (m) => {
+      const contact = await findContact(m, tenantId, id, true);
+      if (!contact) throw contactNotFound();
+      await requireRecordAccess(m, ctx, 'contact', contact, 'edit', contactNotFound);
+      const changes: Partial<ContactEntity> = {};
+      for (const key of ['name', 'title', 'phones', 'email', 'decisionRole'] as const) {
+        if (input[key] !== undefined) Object.assign(changes, { [key]: input[key] });
+      }
+      Object.assign(contact, changes, { updatedAt: new Date(), updatedBy: userId });
+      await m.getRepository(ContactEntity).update({ id, tenantId }, { ...changes, updatedAt: contact.updatedAt, updatedBy: userId });
+      const view = toContactView(contact);
+      await publishInTransaction(m, ContactUpdated, { tenantId, subject: id, data: view, traceparent: ctx.traceparent });
+      return view;
+    });
+  }
+}
+
+@Injectable()
+export class DeleteContactHandler {
+  constructor(private readonly dataSource: DataSource) {}
+
+  execute(ctx: RequestContext, id: string): Promise<void> {
+    const { tenantId, userId } = ctx.caller;
+    return this.dataSource.transaction(async (m) => {
+      const contact = await findContact(m, tenantId, id, true);
+      if (!contact) throw contactNotFound();
+      await requireRecordAccess(m, ctx, 'contact', contact, 'edit', contactNotFound);
+      const now = new Date();
+      Object.assign(contact, { deletedAt: now, updatedAt: now, updatedBy: userId });
+      await m.getRepository(ContactEntity).update({ id, tenantId }, { deletedAt: now, updatedAt: now, updatedBy: userId });
+      await publishInTransaction(m, ContactDeleted, { tenantId, subject: id, data: toContactView(contact), traceparent: ctx.traceparent });
+    });
+  }
+}

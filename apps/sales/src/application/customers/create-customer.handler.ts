@@ -1,0 +1,43 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { CustomerCreated } from '@crm/contracts';
+import { NumberingRule, newId } from '@crm/kernel';
+import { publishInTransaction } from '@crm/messaging';
+import { nextCode } from '@crm/persistence';
+import { CustomerEntity } from '../../infrastructure/customer.entity';
+import { RequestContext } from '../request-context';
+import { CustomerFields, CustomerView, OPTIONAL_CUSTOMER_FIELDS, toCustomerView } from './customer-view';
+
+/** `KH-20250328-0001`: the serial restarts every day (UTC). */
+export const CUSTOMER_NUMBERING: NumberingRule = { prefix: 'KH', datePattern: 'YYYYMMDD', serialDigits: 4, reset: 'daily', separator: '-' };
+
+/** The caller becomes the owner; an administrator hands a customer over with AssignCustomerOwnerHandler. */
+@Injectable()
+export class CreateCustomerHandler {
+  constructor(private readonly dataSource: DataSource) {}
+
+  execute(ctx: RequestContext, input: CustomerFields): Promise<CustomerView> {
+    const { tenantId, userId } = ctx.caller;
+    return this.dataSource.transaction(async (m) => {
+      const now = new Date();
+      const customer = m.getRepository(CustomerEntity).create({
+        id: newId(),
+        tenantId,
+        code: await nextCode(m, tenantId, 'customer', CUSTOMER_NUMBERING, now),
+        name: input.name,
+        ...Object.fromEntries(OPTIONAL_CUSTOMER_FIELDS.map((f) => [f, input[f] ?? null])),
+        ownerId: userId,
+        tags: input.tags ?? [],
+        createdBy: userId,
+        updatedBy: userId,
+        createdAt: now,
+        updatedAt: now,
+        deletedAt: null,
+      });
+      await m.getRepository(CustomerEntity).insert(customer);
+      const view = toCustomerView(customer);
+      await publishInTransaction(m, CustomerCreated, { tenantId, subject: customer.id, data: view, traceparent: ctx.traceparent });
+      return view;
+    });
+  }
+}

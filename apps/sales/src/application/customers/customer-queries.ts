@@ -1,0 +1,68 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { applyDataScope } from '@crm/access';
+import { ListSpec, Page, UUID_PATTERN, parseListQuery, validationError } from '@crm/kernel';
+import { CustomerEntity } from '../../infrastructure/customer.entity';
+import { applySortAndPage, containsPattern } from '../list-helpers';
+import { requireRecordAccess } from '../record-access';
+import { RequestContext } from '../request-context';
+import { CustomerView, customerNotFound, findCustomer, toCustomerView } from './customer-view';
+
+const LIST: ListSpec = {
+  sortable: ['name', 'code', 'createdAt', 'updatedAt'],
+  filterable: ['ownerId', 'type', 'level', 'q'],
+  defaultSort: [{ field: 'updatedAt', direction: 'DESC' }],
+};
+const RECYCLE_BIN: ListSpec = {
+  sortable: ['name', 'code', 'deletedAt'],
+  filterable: ['object', 'q'],
+  defaultSort: [{ field: 'deletedAt', direction: 'DESC' }],
+};
+const SORT_COLUMNS: Record<string, string> = { name: 'c.name', code: 'c.code', createdAt: 'c.createdAt', updatedAt: 'c.updatedAt', deletedAt: 'c.deletedAt' };
+export const RECYCLABLE_OBJECTS = ['customer'] as const;
+
+/** Reads of customers: lists narrowed by the caller's data scope in SQL, single records checked against it. */
+@Injectable()
+export class CustomerQueries {
+  constructor(private readonly dataSource: DataSource) {}
+
+  async list(ctx: RequestContext, query: Record<string, unknown>): Promise<Page<CustomerView>> {
+    const q = parseListQuery(query, LIST);
+    const empty = { items: [], total: 0, page: q.page, pageSize: q.pageSize };
+    const qb = this.dataSource.getRepository(CustomerEntity).createQueryBuilder('c').where('c.deletedAt IS NULL');
+    const { ownerId, type, level, q: text } = q.filters;
+    if (ownerId !== undefined) {
+      if (!UUID_PATTERN.test(ownerId)) return empty;
+      qb.andWhere('c.ownerId = :ownerId', { ownerId });
+    }
+    if (type !== undefined) qb.andWhere('c.type = :type', { type });
+    if (level !== undefined) qb.andWhere('c.level = :level', { level });
+    if (text) qb.andWhere("(c.name ILIKE :text ESCAPE '\\' OR c.phone ILIKE :text ESCAPE '\\' OR c.code ILIKE :text ESCAPE '\\')", { text: containsPattern(text) });
+    await applyDataScope(qb, ctx.caller, { object: 'customer', action: 'query', alias: 'c' });
+    applySortAndPage(qb, q, SORT_COLUMNS, 'c.id');
+    const [rows, total] = await qb.getManyAndCount();
+    return { items: rows.map(toCustomerView), total, page: q.page, pageSize: q.pageSize };
+  }
+
+  async get(ctx: RequestContext, id: string): Promise<CustomerView> {
+    const customer = await findCustomer(this.dataSource.manager, ctx.caller.tenantId, id);
+    if (!customer) throw customerNotFound();
+    await requireRecordAccess(this.dataSource.manager, ctx, 'customer', customer, 'view', customerNotFound);
+    return toCustomerView(customer);
+  }
+
+  /** The recycle bin: soft-deleted records the caller could restore (those they may edit). */
+  async recycleBin(ctx: RequestContext, query: Record<string, unknown>): Promise<Page<CustomerView>> {
+    const q = parseListQuery(query, RECYCLE_BIN);
+    const { object, q: text } = q.filters;
+    if (!(RECYCLABLE_OBJECTS as readonly string[]).includes(object ?? '')) {
+      throw validationError([{ field: 'object', message: `must be one of: ${RECYCLABLE_OBJECTS.join(', ')}` }]);
+    }
+    const qb = this.dataSource.getRepository(CustomerEntity).createQueryBuilder('c').where('c.deletedAt IS NOT NULL');
+    if (text) qb.andWhere("(c.name ILIKE :text ESCAPE '\\' OR c.phone ILIKE :text ESCAPE '\\' OR c.code ILIKE :text ESCAPE '\\')", { text: containsPattern(text) });
+    await applyDataScope(qb, ctx.caller, { object: 'customer', action: 'edit', alias: 'c' });
+    applySortAndPage(qb, q, SORT_COLUMNS, 'c.id');
+    const [rows, total] = await qb.getManyAndCount();
+    return { items: rows.map(toCustomerView), total, page: q.page, pageSize: q.pageSize };
+  }
+}

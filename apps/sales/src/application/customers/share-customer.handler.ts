@@ -1,0 +1,31 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { RecordShare, ShareAccess, addShare } from '@crm/access';
+import { validationError } from '@crm/kernel';
+import { requireRecordAccess } from '../record-access';
+import { RequestContext } from '../request-context';
+import { customerNotFound, findCustomer } from './customer-view';
+
+export interface ShareCustomerInput {
+  userId?: string;
+  departmentId?: string;
+  access: ShareAccess;
+  expiresAt?: string;
+}
+
+/** Whoever may edit a customer (its owner, editors, those above them) may share it. */
+@Injectable()
+export class ShareCustomerHandler {
+  constructor(private readonly dataSource: DataSource) {}
+
+  execute(ctx: RequestContext, id: string, input: ShareCustomerInput): Promise<RecordShare> {
+    const expiresAt = input.expiresAt ? new Date(input.expiresAt) : null;
+    if (expiresAt && expiresAt.getTime() <= Date.now()) throw validationError([{ field: 'expiresAt', message: 'must be in the future' }]);
+    return this.dataSource.transaction(async (m) => {
+      const customer = await findCustomer(m, ctx.caller.tenantId, id);
+      if (!customer) throw customerNotFound();
+      await requireRecordAccess(m, ctx, 'customer', customer, 'edit', customerNotFound);
+      return addShare(m, ctx.caller, { object: 'customer', recordId: id, userId: input.userId, departmentId: input.departmentId, access: input.access, expiresAt });
+    });
+  }
+}

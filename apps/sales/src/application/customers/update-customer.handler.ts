@@ -1,0 +1,34 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { CustomerUpdated } from '@crm/contracts';
+import { publishInTransaction } from '@crm/messaging';
+import { CustomerEntity } from '../../infrastructure/customer.entity';
+import { requireRecordAccess } from '../record-access';
+import { RequestContext } from '../request-context';
+import { CustomerFields, CustomerView, OPTIONAL_CUSTOMER_FIELDS, customerNotFound, findCustomer, toCustomerView } from './customer-view';
+
+/** Absent fields stay as they are; `null` clears an optional one. */
+export type UpdateCustomerInput = Partial<CustomerFields>;
+
+@Injectable()
+export class UpdateCustomerHandler {
+  constructor(private readonly dataSource: DataSource) {}
+
+  execute(ctx: RequestContext, id: string, input: UpdateCustomerInput): Promise<CustomerView> {
+    const { tenantId, userId } = ctx.caller;
+    return this.dataSource.transaction(async (m) => {
+      const customer = await findCustomer(m, tenantId, id, { lock: true });
+      if (!customer) throw customerNotFound();
+      await requireRecordAccess(m, ctx, 'customer', customer, 'edit', customerNotFound);
+      const changes: Partial<CustomerEntity> = {};
+      for (const key of ['name', 'tags', ...OPTIONAL_CUSTOMER_FIELDS] as const) {
+        if (input[key] !== undefined) Object.assign(changes, { [key]: input[key] });
+      }
+      Object.assign(customer, changes, { updatedAt: new Date(), updatedBy: userId });
+      await m.getRepository(CustomerEntity).update({ id, tenantId }, { ...changes, updatedAt: customer.updatedAt, updatedBy: userId });
+      const view = toCustomerView(customer);
+      await publishInTransaction(m, CustomerUpdated, { tenantId, subject: id, data: view, traceparent: ctx.traceparent });
+      return view;
+    });
+  }
+}
