@@ -6,3 +6,4 @@ export * from './data-rules.projection';
 export * from './data-access.migration';
 export * from './data-scope';
 export * from './record-sharing';
+export * from './request-context';

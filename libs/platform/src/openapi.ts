@@ -1,5 +1,5 @@
 import { applyDecorators } from '@nestjs/common';
-import { ApiBadRequestResponse, ApiForbiddenResponse, ApiNotFoundResponse, ApiUnauthorizedResponse, ApiConflictResponse } from '@nestjs/swagger';
+import { ApiBadRequestResponse, ApiConflictResponse, ApiForbiddenResponse, ApiNotFoundResponse, ApiQuery, ApiUnauthorizedResponse } from '@nestjs/swagger';
 
 /** RFC 9457 problem details as every error response's schema. */
 export const PROBLEM_SCHEMA = {
@@ -36,4 +36,13 @@ export const ApiProblems = (...extra: ('not-found' | 'conflict' | 'forbidden')[]
     ...(extra.includes('forbidden') ? [ApiForbiddenResponse(problem('The caller may not do this.'))] : []),
     ...(extra.includes('not-found') ? [ApiNotFoundResponse(problem('No such record in the caller\u2019s organisation.'))] : []),
     ...(extra.includes('conflict') ? [ApiConflictResponse(problem('The change conflicts with existing data.'))] : []),
+  );
+
+/** OpenAPI for the list conventions (`page`, `pageSize`, `sort`) plus the endpoint's filters. */
+export const ApiListQuery = (sortable: string[], filters: Record<string, string>) =>
+  applyDecorators(
+    ApiQuery({ name: 'page', required: false, description: 'Page number, from 1.', example: 1 }),
+    ApiQuery({ name: 'pageSize', required: false, description: 'Items per page, 1-200 (default 20).', example: 20 }),
+    ApiQuery({ name: 'sort', required: false, description: `Comma-separated; \`-\` for descending. Fields: ${sortable.join(', ')}.`, example: `-${sortable[sortable.length - 1]}` }),
+    ...Object.entries(filters).map(([name, description]) => ApiQuery({ name, required: false, description })),
   );

@@ -1,14 +1,12 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { ApiProblems } from '@crm/platform';
+import { ApiListQuery, ApiProblems } from '@crm/platform';
 import { CreateDepartmentHandler } from '../application/departments/create-department.handler';
 import { DeleteDepartmentHandler } from '../application/departments/delete-department.handler';
 import { DepartmentQueries } from '../application/departments/department-queries';
 import { UpdateDepartmentHandler } from '../application/departments/update-department.handler';
-import { RequestContext } from '../application/request-context';
 import { CreateDepartmentDto, DepartmentDto, DepartmentPageDto, UpdateDepartmentDto } from './department.dto';
-import { ApiListQuery } from './list-query.decorator';
-import { Ctx } from './request-context.decorator';
+import { Ctx, RequestContext } from '@crm/access';
 
 @ApiTags('departments')
 @ApiBearerAuth('bearer')

@@ -1,11 +1,9 @@
 import { Controller, Get, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { ApiProblems } from '@crm/platform';
+import { ApiListQuery, ApiProblems } from '@crm/platform';
 import { LoginLogQueries } from '../application/login-logs/login-log-queries';
-import { RequestContext } from '../application/request-context';
-import { ApiListQuery } from './list-query.decorator';
 import { LoginLogPageDto } from './login-log.dto';
-import { Ctx } from './request-context.decorator';
+import { Ctx, RequestContext } from '@crm/access';
 
 @ApiTags('login-logs')
 @ApiBearerAuth('bearer')

@@ -1,12 +1,10 @@
 import { Body, Controller, Get, Param, Post, Put, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { ApiProblems } from '@crm/platform';
-import { RequestContext } from '../application/request-context';
+import { ApiListQuery, ApiProblems } from '@crm/platform';
 import { RoleDataRulesService } from '../application/roles/role-data-rules.service';
 import { RolesService } from '../application/roles/roles.service';
-import { ApiListQuery } from './list-query.decorator';
-import { Ctx } from './request-context.decorator';
 import { CreateRoleDto, DataRulesDto, RoleDto, RolePageDto, SetDataRulesDto } from './role.dto';
+import { Ctx, RequestContext } from '@crm/access';
 
 @ApiTags('roles')
 @ApiBearerAuth('bearer')

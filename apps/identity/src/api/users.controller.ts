@@ -1,13 +1,11 @@
 import { Body, Controller, Get, Param, Patch, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { ApiProblems } from '@crm/platform';
-import { RequestContext } from '../application/request-context';
+import { ApiListQuery, ApiProblems } from '@crm/platform';
 import { CreateUserHandler } from '../application/users/create-user.handler';
 import { UpdateUserHandler } from '../application/users/update-user.handler';
 import { UserQueries } from '../application/users/user-queries';
-import { ApiListQuery } from './list-query.decorator';
-import { Ctx } from './request-context.decorator';
 import { CreateUserDto, MeDto, UpdateUserDto, UserDto, UserPageDto } from './user.dto';
+import { Ctx, RequestContext } from '@crm/access';
 
 @ApiTags('users')
 @ApiBearerAuth('bearer')

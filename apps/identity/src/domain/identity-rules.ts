@@ -17,3 +17,6 @@ export const TENANT_ADMIN_USERNAME = 'admin';
 export function isValidTenantCode(code: string): boolean {
   return code.length >= 2 && code.length <= 32 && CODE_PATTERN.test(code);
 }
+
+/** For now only administrators change the organisation; everyone signed in may read it. */
+export const ORGANISATION_ADMIN_ONLY = 'Only administrators may change departments, users and roles.';

@@ -1,13 +1,11 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { ApiProblems } from '@crm/platform';
+import { ApiListQuery, ApiProblems } from '@crm/platform';
 import { CreateContactHandler, DeleteContactHandler, UpdateContactHandler } from '../application/contacts/contact-commands';
 import { ContactQueries } from '../application/contacts/contact-queries';
 import { ContactView } from '../application/contacts/contact-view';
-import { RequestContext } from '../application/request-context';
 import { ContactDto, ContactPageDto, CreateContactDto, UpdateContactDto } from './contact.dto';
-import { ApiListQuery } from './list-query.decorator';
-import { Ctx } from './request-context.decorator';
+import { Ctx, RequestContext } from '@crm/access';
 
 @ApiTags('contacts')
 @ApiBearerAuth('bearer')

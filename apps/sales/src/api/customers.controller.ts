@@ -1,7 +1,7 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Put, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
-import { RecordShare, RequireRoles } from '@crm/access';
-import { ApiProblems } from '@crm/platform';
+import { Ctx, RecordShare, RequestContext, RequireRoles } from '@crm/access';
+import { ApiListQuery, ApiProblems } from '@crm/platform';
 import { AssignCustomerOwnerHandler } from '../application/customers/assign-customer-owner.handler';
 import { CreateCustomerHandler } from '../application/customers/create-customer.handler';
 import { CustomerQueries } from '../application/customers/customer-queries';
@@ -10,10 +10,7 @@ import { DeleteCustomerHandler } from '../application/customers/delete-customer.
 import { RestoreCustomerHandler } from '../application/customers/restore-customer.handler';
 import { ShareCustomerHandler } from '../application/customers/share-customer.handler';
 import { UpdateCustomerHandler } from '../application/customers/update-customer.handler';
-import { RequestContext } from '../application/request-context';
 import { AssignCustomerOwnerDto, CreateCustomerDto, CustomerDto, CustomerPageDto, RecordShareDto, ShareCustomerDto, UpdateCustomerDto } from './customer.dto';
-import { ApiListQuery } from './list-query.decorator';
-import { Ctx } from './request-context.decorator';
 
 @ApiTags('customers')
 @ApiBearerAuth('bearer')

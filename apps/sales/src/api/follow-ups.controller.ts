@@ -1,13 +1,11 @@
 import { Body, Controller, Get, Param, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { ApiProblems } from '@crm/platform';
+import { ApiListQuery, ApiProblems } from '@crm/platform';
 import { CreateFollowUpHandler } from '../application/follow-ups/create-follow-up.handler';
 import { FollowUpQueries } from '../application/follow-ups/follow-up-queries';
 import { FollowUpView } from '../application/follow-ups/follow-up-view';
-import { RequestContext } from '../application/request-context';
 import { CreateFollowUpDto, FollowUpDto, FollowUpPageDto } from './follow-up.dto';
-import { ApiListQuery } from './list-query.decorator';
-import { Ctx } from './request-context.decorator';
+import { Ctx, RequestContext } from '@crm/access';
 
 @ApiTags('follow-ups')
 @ApiBearerAuth('bearer')

@@ -1,8 +1,7 @@
 import { EntityManager } from 'typeorm';
-import { canAccess } from '@crm/access';
+import { RequestContext, canAccess } from '@crm/access';
 import { BusinessObject } from '@crm/contracts';
 import { AppError, forbidden } from '@crm/kernel';
-import { RequestContext } from './request-context';
 
 /**
  * The two answers a record gives a caller outside their scope: one they may not even view does not

@@ -7,9 +7,10 @@ import { departmentPath } from '../../domain/department-tree';
 import { DepartmentEntity } from '../../infrastructure/department.entity';
 import { departmentData } from '../event-data';
 import { requireDepartment, requireUser } from '../references';
-import { RequestContext, requireAdmin } from '../request-context';
 import { lockDepartmentTree } from './department-commands';
 import { DepartmentView, toDepartmentView } from './department-queries';
+import { RequestContext, requireAdmin } from '@crm/access';
+import { ORGANISATION_ADMIN_ONLY } from '../../domain/identity-rules';
 
 export interface CreateDepartmentInput {
   name: string;
@@ -22,7 +23,7 @@ export class CreateDepartmentHandler {
   constructor(private readonly dataSource: DataSource) {}
 
   async execute(ctx: RequestContext, input: CreateDepartmentInput): Promise<DepartmentView> {
-    requireAdmin(ctx.caller);
+    requireAdmin(ctx.caller, ORGANISATION_ADMIN_ONLY);
     const tenantId = ctx.caller.tenantId;
     return this.dataSource.transaction(async (m) => {
       await lockDepartmentTree(m, tenantId);

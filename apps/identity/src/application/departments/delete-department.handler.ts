@@ -7,9 +7,10 @@ import { canDeleteDepartment } from '../../domain/department-tree';
 import { DepartmentEntity } from '../../infrastructure/department.entity';
 import { UserEntity } from '../../infrastructure/user.entity';
 import { findInTenant } from '../references';
-import { RequestContext, requireAdmin } from '../request-context';
 import { lockDepartmentTree } from './department-commands';
 import { departmentNotFound } from './department-queries';
+import { RequestContext, requireAdmin } from '@crm/access';
+import { ORGANISATION_ADMIN_ONLY } from '../../domain/identity-rules';
 
 const notEmpty = () => conflict('DEPARTMENT.NOT_EMPTY', 'The department still has sub-departments or users; move them first.');
 
@@ -18,7 +19,7 @@ export class DeleteDepartmentHandler {
   constructor(private readonly dataSource: DataSource) {}
 
   async execute(ctx: RequestContext, id: string): Promise<void> {
-    requireAdmin(ctx.caller);
+    requireAdmin(ctx.caller, ORGANISATION_ADMIN_ONLY);
     const tenantId = ctx.caller.tenantId;
     await this.dataSource.transaction(async (m) => {
       await lockDepartmentTree(m, tenantId);

@@ -2,8 +2,8 @@ import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { ListSpec, Page, UUID_PATTERN, notFound, parseListQuery } from '@crm/kernel';
 import { DepartmentEntity } from '../../infrastructure/department.entity';
-import { applySortAndPage, containsPattern } from '../list-helpers';
-import { RequestContext } from '../request-context';
+import { applySortAndPage, containsPattern } from '@crm/persistence';
+import { RequestContext } from '@crm/access';
 
 export interface DepartmentView {
   id: string;

@@ -7,9 +7,10 @@ import { departmentPath, wouldCreateCycle } from '../../domain/department-tree';
 import { DepartmentEntity } from '../../infrastructure/department.entity';
 import { departmentData } from '../event-data';
 import { findInTenant, requireDepartment, requireUser } from '../references';
-import { RequestContext, requireAdmin } from '../request-context';
 import { lockDepartmentTree } from './department-commands';
 import { DepartmentView, departmentNotFound, toDepartmentView } from './department-queries';
+import { RequestContext, requireAdmin } from '@crm/access';
+import { ORGANISATION_ADMIN_ONLY } from '../../domain/identity-rules';
 
 /** Absent fields stay as they are; `parentId: null` makes it top-level, `managerId: null` clears it. */
 export interface UpdateDepartmentInput {
@@ -34,7 +35,7 @@ export class UpdateDepartmentHandler {
   constructor(private readonly dataSource: DataSource) {}
 
   async execute(ctx: RequestContext, id: string, input: UpdateDepartmentInput): Promise<DepartmentView> {
-    requireAdmin(ctx.caller);
+    requireAdmin(ctx.caller, ORGANISATION_ADMIN_ONLY);
     const tenantId = ctx.caller.tenantId;
     return this.dataSource.transaction(async (m) => {
       await lockDepartmentTree(m, tenantId);

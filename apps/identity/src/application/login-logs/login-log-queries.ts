@@ -2,8 +2,8 @@ import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { FieldError, ListSpec, Page, UUID_PATTERN, parseListQuery, validationError } from '@crm/kernel';
 import { ClientType, LoginFailureReason, LoginLogEntity } from '../../infrastructure/login-log.entity';
-import { applySortAndPage } from '../list-helpers';
-import { RequestContext, requireAdmin } from '../request-context';
+import { applySortAndPage } from '@crm/persistence';
+import { RequestContext, requireAdmin } from '@crm/access';
 
 export interface LoginLogView {
   id: string;

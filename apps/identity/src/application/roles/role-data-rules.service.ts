@@ -6,7 +6,8 @@ import { publishInTransaction } from '@crm/messaging';
 import { completeDataRules, repeatedCombinations } from '../../domain/data-rules';
 import { RoleDataRuleEntity } from '../../infrastructure/role-data-rule.entity';
 import { RoleEntity } from '../../infrastructure/role.entity';
-import { RequestContext, requireAdmin } from '../request-context';
+import { RequestContext, requireAdmin } from '@crm/access';
+import { ORGANISATION_ADMIN_ONLY } from '../../domain/identity-rules';
 
 export const roleNotFound = () => notFound('ROLE.NOT_FOUND', 'No such role in your organisation.');
 
@@ -48,7 +49,7 @@ export class RoleDataRulesService {
 
   /** Sets the given combinations, leaves the others; one event with the whole new set when anything changed. */
   async replace(ctx: RequestContext, roleId: string, items: DataRule[]): Promise<{ items: DataRule[] }> {
-    requireAdmin(ctx.caller);
+    requireAdmin(ctx.caller, ORGANISATION_ADMIN_ONLY);
     const repeated = repeatedCombinations(items);
     if (repeated.length) {
       throw new AppError(

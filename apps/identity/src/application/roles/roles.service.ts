@@ -2,10 +2,11 @@ import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { ListSpec, Page, conflict, newId, parseListQuery } from '@crm/kernel';
 import { RoleEntity } from '../../infrastructure/role.entity';
-import { applySortAndPage } from '../list-helpers';
-import { RequestContext, requireAdmin } from '../request-context';
 import { isUniqueViolation } from '../references';
 import { startRole } from './role-data-rules.service';
+import { applySortAndPage } from '@crm/persistence';
+import { RequestContext, requireAdmin } from '@crm/access';
+import { ORGANISATION_ADMIN_ONLY } from '../../domain/identity-rules';
 
 export interface RoleView {
   id: string;
@@ -36,7 +37,7 @@ export class RolesService {
 
   /** A new role starts with SELF for every business object and action (see role-data-rules.service.ts). */
   async create(ctx: RequestContext, input: { code: string; name: string }): Promise<RoleView> {
-    requireAdmin(ctx.caller);
+    requireAdmin(ctx.caller, ORGANISATION_ADMIN_ONLY);
     const tenantId = ctx.caller.tenantId;
     const taken = () => conflict('ROLE.CODE_TAKEN', `A role with code '${input.code}' exists already.`, [{ field: 'code', message: 'is taken' }]);
     try {

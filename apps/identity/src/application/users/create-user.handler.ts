@@ -7,8 +7,9 @@ import { hashPassword } from '../../infrastructure/password-hasher';
 import { UserEntity, UserRoleEntity } from '../../infrastructure/user.entity';
 import { userData } from '../event-data';
 import { isUniqueViolation, requireDepartment, requireRoles, requireUser } from '../references';
-import { RequestContext, requireAdmin } from '../request-context';
 import { UserView, toUserView } from './user-queries';
+import { RequestContext, requireAdmin } from '@crm/access';
+import { ORGANISATION_ADMIN_ONLY } from '../../domain/identity-rules';
 
 export interface CreateUserInput {
   username: string;
@@ -29,7 +30,7 @@ export class CreateUserHandler {
   constructor(private readonly dataSource: DataSource) {}
 
   async execute(ctx: RequestContext, input: CreateUserInput): Promise<UserView> {
-    requireAdmin(ctx.caller);
+    requireAdmin(ctx.caller, ORGANISATION_ADMIN_ONLY);
     const tenantId = ctx.caller.tenantId;
     const passwordHash = await hashPassword(input.password); // slow on purpose: outside the transaction
     try {

@@ -7,8 +7,9 @@ import { superiorChainHasCycle } from '../../domain/superior-chain';
 import { UserEntity, UserRoleEntity, UserStatus } from '../../infrastructure/user.entity';
 import { userData } from '../event-data';
 import { findInTenant, requireDepartment, requireRoles, requireUser } from '../references';
-import { RequestContext, requireAdmin } from '../request-context';
 import { UserView, rolesOfUsers, toUserView, userNotFound } from './user-queries';
+import { RequestContext, requireAdmin } from '@crm/access';
+import { ORGANISATION_ADMIN_ONLY } from '../../domain/identity-rules';
 
 /** Absent fields stay as they are; `null` clears phone, email or superior. */
 export interface UpdateUserInput {
@@ -26,7 +27,7 @@ export class UpdateUserHandler {
   constructor(private readonly dataSource: DataSource) {}
 
   async execute(ctx: RequestContext, id: string, input: UpdateUserInput): Promise<UserView> {
-    requireAdmin(ctx.caller);
+    requireAdmin(ctx.caller, ORGANISATION_ADMIN_ONLY);
     const tenantId = ctx.caller.tenantId;
     return this.dataSource.transaction(async (m) => {
       if (input.superiorId !== undefined) {

@@ -3,8 +3,8 @@ import { DataSource, EntityManager } from 'typeorm';
 import { ListSpec, Page, UUID_PATTERN, notFound, parseListQuery, unauthenticated } from '@crm/kernel';
 import { TenantEntity } from '../../infrastructure/tenant.entity';
 import { UserEntity, UserStatus } from '../../infrastructure/user.entity';
-import { applySortAndPage, containsPattern } from '../list-helpers';
-import { RequestContext } from '../request-context';
+import { applySortAndPage, containsPattern } from '@crm/persistence';
+import { RequestContext } from '@crm/access';
 
 export interface RoleRef {
   id: string;

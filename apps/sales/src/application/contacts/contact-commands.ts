@@ -6,8 +6,8 @@ import { publishInTransaction } from '@crm/messaging';
 import { ContactEntity } from '../../infrastructure/contact.entity';
 import { findCustomer } from '../customers/customer-view';
 import { requireRecordAccess } from '../record-access';
-import { RequestContext } from '../request-context';
 import { ContactView, contactNotFound, findContact, toContactView } from './contact-view';
+import { RequestContext } from '@crm/access';
 
 export interface ContactFields {
   name: string;

@@ -1,12 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { applyDataScope } from '@crm/access';
+import { RequestContext, applyDataScope } from '@crm/access';
 import { ListSpec, Page, UUID_PATTERN, parseListQuery } from '@crm/kernel';
 import { ContactEntity } from '../../infrastructure/contact.entity';
-import { applySortAndPage, containsPattern } from '../list-helpers';
 import { requireRecordAccess } from '../record-access';
-import { RequestContext } from '../request-context';
 import { ContactView, contactNotFound, findContact, toContactView } from './contact-view';
+import { applySortAndPage, containsPattern } from '@crm/persistence';
 
 const LIST: ListSpec = {
   sortable: ['name', 'createdAt', 'updatedAt'],

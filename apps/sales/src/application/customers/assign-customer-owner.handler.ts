@@ -6,8 +6,8 @@ import { publishInTransaction } from '@crm/messaging';
 import { ContactEntity } from '../../infrastructure/contact.entity';
 import { CustomerEntity } from '../../infrastructure/customer.entity';
 import { toContactView } from '../contacts/contact-view';
-import { RequestContext, requireAdmin } from '../request-context';
 import { CustomerView, customerNotFound, findCustomer, toCustomerView } from './customer-view';
+import { RequestContext, requireAdmin } from '@crm/access';
 
 /** Administrators hand a customer to another user of the organisation; its contacts follow it. */
 @Injectable()

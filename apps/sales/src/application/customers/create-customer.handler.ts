@@ -5,8 +5,8 @@ import { NumberingRule, newId } from '@crm/kernel';
 import { publishInTransaction } from '@crm/messaging';
 import { nextCode } from '@crm/persistence';
 import { CustomerEntity } from '../../infrastructure/customer.entity';
-import { RequestContext } from '../request-context';
 import { CustomerFields, CustomerView, OPTIONAL_CUSTOMER_FIELDS, toCustomerView } from './customer-view';
+import { RequestContext } from '@crm/access';
 
 /** `KH-20250328-0001`: the serial restarts every day (UTC). */
 export const CUSTOMER_NUMBERING: NumberingRule = { prefix: 'KH', datePattern: 'YYYYMMDD', serialDigits: 4, reset: 'daily', separator: '-' };

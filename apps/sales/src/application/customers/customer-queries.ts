@@ -1,12 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { applyDataScope } from '@crm/access';
+import { RequestContext, applyDataScope } from '@crm/access';
 import { ListSpec, Page, UUID_PATTERN, parseListQuery, validationError } from '@crm/kernel';
 import { CustomerEntity } from '../../infrastructure/customer.entity';
-import { applySortAndPage, containsPattern } from '../list-helpers';
 import { requireRecordAccess } from '../record-access';
-import { RequestContext } from '../request-context';
 import { CustomerView, customerNotFound, findCustomer, toCustomerView } from './customer-view';
+import { applySortAndPage, containsPattern } from '@crm/persistence';
 
 const LIST: ListSpec = {
   sortable: ['name', 'code', 'createdAt', 'updatedAt'],

@@ -5,8 +5,8 @@ import { conflict } from '@crm/kernel';
 import { publishInTransaction } from '@crm/messaging';
 import { CustomerEntity } from '../../infrastructure/customer.entity';
 import { requireRecordAccess } from '../record-access';
-import { RequestContext } from '../request-context';
 import { CustomerView, customerNotFound, findCustomer, toCustomerView } from './customer-view';
+import { RequestContext } from '@crm/access';
 
 /** Brings a customer back from the recycle bin with the contacts and follow-ups deleted with it. */
 @Injectable()

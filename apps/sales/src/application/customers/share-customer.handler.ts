@@ -1,9 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { RecordShare, ShareAccess, addShare } from '@crm/access';
+import { RecordShare, RequestContext, ShareAccess, addShare } from '@crm/access';
 import { validationError } from '@crm/kernel';
 import { requireRecordAccess } from '../record-access';
-import { RequestContext } from '../request-context';
 import { customerNotFound, findCustomer } from './customer-view';
 
 export interface ShareCustomerInput {

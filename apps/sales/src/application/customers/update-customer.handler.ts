@@ -4,8 +4,8 @@ import { CustomerUpdated } from '@crm/contracts';
 import { publishInTransaction } from '@crm/messaging';
 import { CustomerEntity } from '../../infrastructure/customer.entity';
 import { requireRecordAccess } from '../record-access';
-import { RequestContext } from '../request-context';
 import { CustomerFields, CustomerView, OPTIONAL_CUSTOMER_FIELDS, customerNotFound, findCustomer, toCustomerView } from './customer-view';
+import { RequestContext } from '@crm/access';
 
 /** Absent fields stay as they are; `null` clears an optional one. */
 export type UpdateCustomerInput = Partial<CustomerFields>;

@@ -5,8 +5,8 @@ import { FollowUpEntity, FollowUpType } from '../../infrastructure/follow-up.ent
 import { findContact } from '../contacts/contact-view';
 import { findCustomer } from '../customers/customer-view';
 import { requireRecordAccess } from '../record-access';
-import { RequestContext } from '../request-context';
 import { FollowUpView, toFollowUpView } from './follow-up-view';
+import { RequestContext } from '@crm/access';
 
 export interface CreateFollowUpInput {
   customerId: string;

@@ -1,12 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { applyDataScope } from '@crm/access';
+import { RequestContext, applyDataScope } from '@crm/access';
 import { ListSpec, Page, UUID_PATTERN, parseListQuery } from '@crm/kernel';
 import { FollowUpEntity } from '../../infrastructure/follow-up.entity';
-import { applySortAndPage } from '../list-helpers';
 import { requireRecordAccess } from '../record-access';
-import { RequestContext } from '../request-context';
 import { FollowUpView, followUpNotFound, toFollowUpView } from './follow-up-view';
+import { applySortAndPage } from '@crm/persistence';
 
 const LIST: ListSpec = {
   sortable: ['time', 'createdAt'],
