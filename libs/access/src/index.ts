@@ -7,3 +7,4 @@ export * from './data-access.migration';
 export * from './data-scope';
 export * from './record-sharing';
 export * from './request-context';
+export * from './record-access';

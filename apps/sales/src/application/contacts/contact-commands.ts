@@ -5,9 +5,8 @@ import { newId, notFound } from '@crm/kernel';
 import { publishInTransaction } from '@crm/messaging';
 import { ContactEntity } from '../../infrastructure/contact.entity';
 import { findCustomer } from '../customers/customer-view';
-import { requireRecordAccess } from '../record-access';
 import { ContactView, contactNotFound, findContact, toContactView } from './contact-view';
-import { RequestContext } from '@crm/access';
+import { RequestContext, requireRecordAccess } from '@crm/access';
 
 export interface ContactFields {
   name: string;

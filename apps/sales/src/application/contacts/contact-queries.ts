@@ -1,9 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { RequestContext, applyDataScope } from '@crm/access';
+import { RequestContext, applyDataScope, requireRecordAccess } from '@crm/access';
 import { ListSpec, Page, UUID_PATTERN, parseListQuery } from '@crm/kernel';
 import { ContactEntity } from '../../infrastructure/contact.entity';
-import { requireRecordAccess } from '../record-access';
 import { ContactView, contactNotFound, findContact, toContactView } from './contact-view';
 import { applySortAndPage, containsPattern } from '@crm/persistence';
 

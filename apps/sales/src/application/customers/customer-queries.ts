@@ -1,9 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { RequestContext, applyDataScope } from '@crm/access';
+import { RequestContext, applyDataScope, requireRecordAccess } from '@crm/access';
 import { ListSpec, Page, UUID_PATTERN, parseListQuery, validationError } from '@crm/kernel';
 import { CustomerEntity } from '../../infrastructure/customer.entity';
-import { requireRecordAccess } from '../record-access';
 import { CustomerView, customerNotFound, findCustomer, toCustomerView } from './customer-view';
 import { applySortAndPage, containsPattern } from '@crm/persistence';
 

@@ -3,9 +3,8 @@ import { DataSource } from 'typeorm';
 import { CustomerDeleted } from '@crm/contracts';
 import { publishInTransaction } from '@crm/messaging';
 import { CustomerEntity } from '../../infrastructure/customer.entity';
-import { requireRecordAccess } from '../record-access';
 import { customerNotFound, findCustomer, toCustomerView } from './customer-view';
-import { RequestContext } from '@crm/access';
+import { RequestContext, requireRecordAccess } from '@crm/access';
 
 /**
  * Moves a customer to the recycle bin with its live contacts and follow-ups, all stamped with the

@@ -4,9 +4,8 @@ import { CustomerRestored } from '@crm/contracts';
 import { conflict } from '@crm/kernel';
 import { publishInTransaction } from '@crm/messaging';
 import { CustomerEntity } from '../../infrastructure/customer.entity';
-import { requireRecordAccess } from '../record-access';
 import { CustomerView, customerNotFound, findCustomer, toCustomerView } from './customer-view';
-import { RequestContext } from '@crm/access';
+import { RequestContext, requireRecordAccess } from '@crm/access';
 
 /** Brings a customer back from the recycle bin with the contacts and follow-ups deleted with it. */
 @Injectable()

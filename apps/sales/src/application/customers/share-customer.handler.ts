@@ -1,8 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { RecordShare, RequestContext, ShareAccess, addShare } from '@crm/access';
+import { RecordShare, RequestContext, ShareAccess, addShare, requireRecordAccess } from '@crm/access';
 import { validationError } from '@crm/kernel';
-import { requireRecordAccess } from '../record-access';
 import { customerNotFound, findCustomer } from './customer-view';
 
 export interface ShareCustomerInput {

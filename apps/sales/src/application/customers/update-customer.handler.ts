@@ -3,9 +3,8 @@ import { DataSource } from 'typeorm';
 import { CustomerUpdated } from '@crm/contracts';
 import { publishInTransaction } from '@crm/messaging';
 import { CustomerEntity } from '../../infrastructure/customer.entity';
-import { requireRecordAccess } from '../record-access';
 import { CustomerFields, CustomerView, OPTIONAL_CUSTOMER_FIELDS, customerNotFound, findCustomer, toCustomerView } from './customer-view';
-import { RequestContext } from '@crm/access';
+import { RequestContext, requireRecordAccess } from '@crm/access';
 
 /** Absent fields stay as they are; `null` clears an optional one. */
 export type UpdateCustomerInput = Partial<CustomerFields>;

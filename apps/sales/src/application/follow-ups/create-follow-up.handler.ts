@@ -4,9 +4,8 @@ import { newId, notFound, validationError } from '@crm/kernel';
 import { FollowUpEntity, FollowUpType } from '../../infrastructure/follow-up.entity';
 import { findContact } from '../contacts/contact-view';
 import { findCustomer } from '../customers/customer-view';
-import { requireRecordAccess } from '../record-access';
 import { FollowUpView, toFollowUpView } from './follow-up-view';
-import { RequestContext } from '@crm/access';
+import { RequestContext, requireRecordAccess } from '@crm/access';
 
 export interface CreateFollowUpInput {
   customerId: string;

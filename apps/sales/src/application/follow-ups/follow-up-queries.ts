@@ -1,9 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { RequestContext, applyDataScope } from '@crm/access';
+import { RequestContext, applyDataScope, requireRecordAccess } from '@crm/access';
 import { ListSpec, Page, UUID_PATTERN, parseListQuery } from '@crm/kernel';
 import { FollowUpEntity } from '../../infrastructure/follow-up.entity';
-import { requireRecordAccess } from '../record-access';
 import { FollowUpView, followUpNotFound, toFollowUpView } from './follow-up-view';
 import { applySortAndPage } from '@crm/persistence';
 

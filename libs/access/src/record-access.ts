@@ -1,5 +1,6 @@
 import { EntityManager } from 'typeorm';
-import { RequestContext, canAccess } from '@crm/access';
+import { canAccess } from './data-scope';
+import { RequestContext } from './request-context';
 import { BusinessObject } from '@crm/contracts';
 import { AppError, forbidden } from '@crm/kernel';
 
