@@ -4,20 +4,9 @@
  */
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
-import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Client } from 'pg';
 import { Kafka, logLevel } from 'kafkajs';
-import { createTestDatabase, testInfraFromEnv } from '@crm/testing';
-import { loadIdentityConfig } from '../apps/identity/src/config';
-import { startIdentity } from '../apps/identity/src/main';
-import { loadMarketingConfig } from '../apps/marketing/src/config';
-import { startMarketing } from '../apps/marketing/src/main';
-import { loadSalesConfig } from '../apps/sales/src/config';
-import { startSales } from '../apps/sales/src/main';
-import { loadAfterSalesConfig } from '../apps/after-sales/src/config';
-import { startAfterSales } from '../apps/after-sales/src/main';
-import { loadGatewayConfig } from '../apps/gateway/src/config';
-import { startGateway } from '../apps/gateway/src/main';
+import { RunningSystem, request, startSystem } from './support/system';
 
 const run = promisify(execFile);
 const ADMIN_PASSWORD = 'system-test-Admin-1';
@@ -33,69 +22,22 @@ const PUBLIC_OPERATIONS = new Set([
   'get /asyncapi.json',
 ]);
 
-interface Running {
-  app: NestFastifyApplication;
-  url: string;
-}
-
-async function urlOf(app: NestFastifyApplication): Promise<string> {
-  return (await app.getUrl()).replace('[::1]', '127.0.0.1').replace('0.0.0.0', '127.0.0.1');
-}
-
 describe('the system through the gateway', () => {
-  const apps: Running[] = [];
-  const databases: Record<string, string> = {};
+  let system: RunningSystem;
+  let databases: Record<string, string>;
   let gateway: string;
   let brokers: string[];
   let token: string;
 
-  const http = async (method: string, path: string, body?: unknown, headers: Record<string, string> = {}) => {
-    const res = await fetch(`${gateway}${path}`, {
-      method,
-      headers: { ...(body !== undefined ? { 'content-type': 'application/json' } : {}), ...(token ? { authorization: `Bearer ${token}` } : {}), ...headers },
-      body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
-    });
-    const text = await res.text();
-    let json: any; // eslint-disable-line @typescript-eslint/no-explicit-any
-    try {
-      json = text ? JSON.parse(text) : undefined;
-    } catch {
-      json = text;
-    }
-    return { status: res.status, body: json, contentType: res.headers.get('content-type') ?? '' };
-  };
+  const http = (method: string, path: string, body?: unknown, headers: Record<string, string> = {}) => request(gateway, method, path, { body, token, headers });
 
   beforeAll(async () => {
-    const infra = testInfraFromEnv();
-    brokers = infra.kafkaBrokers;
-    for (const name of ['identity', 'marketing', 'sales', 'after_sales']) databases[name] = await createTestDatabase(infra.postgresUrl, `system_${name}`);
-    const common = { HOST: '127.0.0.1', PORT: '0', KAFKA_BROKERS: brokers.join(','), LOG_LEVEL: 'silent' };
-    const identity = await startIdentity(loadIdentityConfig({ ...common, DATABASE_URL: databases.identity, CRM_ADMIN_PASSWORD: ADMIN_PASSWORD }));
-    apps.push({ app: identity, url: await urlOf(identity) });
-    const jwks = `${apps[0].url}/.well-known/jwks.json`;
-    const marketing = await startMarketing(loadMarketingConfig({ ...common, DATABASE_URL: databases.marketing, JWKS_URL: jwks }));
-    const sales = await startSales(loadSalesConfig({ ...common, DATABASE_URL: databases.sales, JWKS_URL: jwks }));
-    const afterSales = await startAfterSales(loadAfterSalesConfig({ ...common, DATABASE_URL: databases.after_sales, JWKS_URL: jwks }));
-    for (const app of [marketing, sales, afterSales]) apps.push({ app, url: await urlOf(app) });
-    const gw = await startGateway(
-      loadGatewayConfig({
-        HOST: '127.0.0.1',
-        PORT: '0',
-        LOG_LEVEL: 'silent',
-        JWKS_URL: jwks,
-        IDENTITY_URL: apps[0].url,
-        MARKETING_URL: apps[1].url,
-        SALES_URL: apps[2].url,
-        AFTER_SALES_URL: apps[3].url,
-        LOGIN_RATE_LIMIT_PER_MINUTE: '1000',
-      }),
-    );
-    apps.push({ app: gw, url: await urlOf(gw) });
-    gateway = apps[4].url;
+    system = await startSystem({ label: 'system', adminPassword: ADMIN_PASSWORD });
+    ({ gateway, brokers, databases } = system);
   });
 
   afterAll(async () => {
-    for (const { app } of apps.reverse()) await app.close();
+    await system?.stop();
   });
 
   it('reports five services up and lets the seeded admin log in and read /me', async () => {

@@ -7,11 +7,17 @@ import { AuthGuard, TOKEN_VERIFIER, createTokenVerifier } from '@crm/access';
 import { BROKER_HEALTH, BrokerHealth, MessagingModule } from '@crm/messaging';
 import { ensureDatabase, typeormOptions } from '@crm/persistence';
 import { HEALTH_CHECKS, HealthController } from '@crm/platform';
+import { AuditLogsController } from './api/audit-logs.controller';
 import { AuthController, JwksController } from './api/auth.controller';
+import { HandoversController } from './api/handovers.controller';
 import { DepartmentsController } from './api/departments.controller';
 import { LoginLogsController } from './api/login-logs.controller';
 import { RolesController } from './api/roles.controller';
 import { MeController, UsersController } from './api/users.controller';
+import { auditLogConsumer } from './application/audit-logs/audit-log.consumer';
+import { AuditLogQueries } from './application/audit-logs/audit-log-queries';
+import { handoverProgressConsumer } from './application/handovers/handover-progress.consumer';
+import { StartHandoverHandler } from './application/handovers/start-handover.handler';
 import { LoginHandler, LogoutHandler, RefreshHandler } from './application/auth/auth.handlers';
 import { TokenIssuer } from './application/auth/token-issuer';
 import { CreateDepartmentHandler } from './application/departments/create-department.handler';
@@ -31,7 +37,10 @@ import { IDENTITY_ENTITIES } from './infrastructure/entities';
 import { SigningKeyStore } from './infrastructure/signing-key.store';
 import { IDENTITY_MIGRATIONS } from './migrations';
 
-/** Tenants, users, departments, roles with their data rules, sign-in and its log; the one issuer of access tokens. */
+/**
+ * Tenants, users, departments, roles with their data rules, sign-in and its log; the one issuer of
+ * access tokens; the store of every service's operation log; handover jobs.
+ */
 @Module({})
 export class IdentityModule {
   static register(config: IdentityConfig): DynamicModule {
@@ -44,9 +53,14 @@ export class IdentityModule {
             return typeormOptions({ url: config.DATABASE_URL, entities: IDENTITY_ENTITIES, migrations: IDENTITY_MIGRATIONS });
           },
         }),
-        MessagingModule.forRoot({ brokers: config.KAFKA_BROKERS.split(','), service: 'identity', databaseUrl: config.DATABASE_URL }),
+        MessagingModule.forRoot({
+          brokers: config.KAFKA_BROKERS.split(','),
+          service: 'identity',
+          databaseUrl: config.DATABASE_URL,
+          consumers: [auditLogConsumer, handoverProgressConsumer],
+        }),
       ],
-      controllers: [HealthController, AuthController, JwksController, MeController, UsersController, DepartmentsController, RolesController, LoginLogsController],
+      controllers: [HealthController, AuthController, JwksController, MeController, UsersController, DepartmentsController, RolesController, LoginLogsController, AuditLogsController, HandoversController],
       providers: [
         { provide: IdentityConfig, useValue: config },
         { provide: SigningKeyStore, useFactory: (ds: DataSource) => SigningKeyStore.open(ds), inject: [DataSource] },
@@ -62,6 +76,8 @@ export class IdentityModule {
         RolesService,
         RoleDataRulesService,
         LoginLogQueries,
+        AuditLogQueries,
+        StartHandoverHandler,
         DepartmentQueries,
         CreateDepartmentHandler,
         UpdateDepartmentHandler,

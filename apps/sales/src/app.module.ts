@@ -12,9 +12,11 @@ import { DeleteCustomerHandler } from './application/customers/delete-customer.h
 import { RestoreCustomerHandler } from './application/customers/restore-customer.handler';
 import { ShareCustomerHandler } from './application/customers/share-customer.handler';
 import { UpdateCustomerHandler } from './application/customers/update-customer.handler';
-import { CreateFollowUpHandler } from './application/follow-ups/create-follow-up.handler';
+import { CreateFollowUpHandler, DeleteFollowUpHandler, UpdateFollowUpHandler } from './application/follow-ups/follow-up-commands';
 import { FollowUpQueries } from './application/follow-ups/follow-up-queries';
+import { transferSalesRecords } from './application/handover/transfer-sales-records';
 import { SalesConfig } from './config';
+import { DictionariesModule } from './dictionaries/dictionaries.module';
 import { SALES_ENTITIES } from './infrastructure/entities';
 import { SALES_MIGRATIONS } from './migrations';
 
@@ -24,7 +26,7 @@ export class SalesModule {
   static register(config: SalesConfig): DynamicModule {
     return {
       module: SalesModule,
-      imports: [BusinessServiceModule.forRoot({ service: 'sales', config, entities: SALES_ENTITIES, migrations: SALES_MIGRATIONS })],
+      imports: [DictionariesModule, BusinessServiceModule.forRoot({ service: 'sales', config, entities: SALES_ENTITIES, migrations: SALES_MIGRATIONS, handover: transferSalesRecords })],
       controllers: [CustomersController, RecycleBinController, ContactsController, FollowUpsController],
       providers: [
         CustomerQueries,
@@ -40,6 +42,8 @@ export class SalesModule {
         DeleteContactHandler,
         FollowUpQueries,
         CreateFollowUpHandler,
+        UpdateFollowUpHandler,
+        DeleteFollowUpHandler,
       ],
     };
   }

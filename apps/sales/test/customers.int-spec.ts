@@ -1,81 +1,13 @@
-import { randomUUID } from 'node:crypto';
-import { createServer, Server } from 'node:http';
-import { AddressInfo } from 'node:net';
-import { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { JWK, SignJWT, exportJWK, generateKeyPair } from 'jose';
-import { Client } from 'pg';
-import { TOKEN_AUDIENCE, TOKEN_ISSUER } from '@crm/access';
-import { CustomerCreated, DepartmentCreated, DepartmentData, RoleDataRulesChanged, UserCreated, UserData, defaultDataRules } from '@crm/contracts';
-import { publishInTransaction } from '@crm/messaging';
-import { IdentityEventsFixture, createTestDatabase, testInfraFromEnv } from '@crm/testing';
-import { loadSalesConfig } from '../src/config';
-import { startSales } from '../src/main';
+import { CustomerCreated, UserData } from '@crm/contracts';
+import { SalesHarness, startSalesHarness } from './support';
 
-async function eventually<T>(probe: () => Promise<T | undefined>, ms: number, what: string): Promise<T> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`${what}: not seen within ${ms} ms`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
-
-/**
- * Sales in-process on a test database and the test broker; the organisation and the default data
- * rules arrive as identity's real events (through an outbox and the relay); tokens are signed with
- * a local RSA key served as JWKS, as identity serves its own.
- */
+/** Customers, contacts and follow-ups on the sales harness (see ./support.ts for the organisation). */
 describe('sales: customers, contacts and follow-ups', () => {
-  const tenantA = randomUUID();
-  const tenantB = randomUUID();
-  let app: NestFastifyApplication;
-  let base: string;
-  let db: Client;
-  let identity: IdentityEventsFixture;
-  let jwks: Server;
-  let privateKey: Awaited<ReturnType<typeof generateKeyPair>>['privateKey'];
-  let jwk: JWK;
-
-  // North (manager) ⊃ North-1 (two reps); South (the admin); tenant B (its own admin).
-  const dept = (tenantId: string, name: string, parent?: DepartmentData): DepartmentData => {
-    const id = randomUUID();
-    return { id, tenantId, name, parentId: parent?.id ?? null, managerId: null, path: `${parent?.path ?? '/'}${id}/` };
-  };
-  const north = dept(tenantA, 'North');
-  const north1 = dept(tenantA, 'North-1', north);
-  const south = dept(tenantA, 'South');
-  const other = dept(tenantB, 'HQ');
-  const user = (tenantId: string, username: string, d: DepartmentData, role: string, superior?: UserData): UserData => ({
-    id: randomUUID(), tenantId, username, name: username, phone: null, email: null, departmentId: d.id, superiorId: superior?.id ?? null, status: 'active', roleCodes: [role],
-  });
-  const manager = user(tenantA, 'manager', north, 'dept-manager');
-  const rep1 = user(tenantA, 'rep1', north1, 'account-manager', manager);
-  const rep2 = user(tenantA, 'rep2', north1, 'account-manager', manager);
-  const admin = user(tenantA, 'admin', south, 'admin');
-  const adminB = user(tenantB, 'admin', other, 'admin');
-  const tokens = new Map<string, string>();
-
-  const sign = (u: UserData) =>
-    new SignJWT({ tid: u.tenantId, tcode: 't', username: u.username, name: u.name, dept: u.departmentId, roles: u.roleCodes })
-      .setProtectedHeader({ alg: 'RS256', kid: 'test' })
-      .setSubject(u.id)
-      .setIssuer(TOKEN_ISSUER)
-      .setAudience(TOKEN_AUDIENCE)
-      .setIssuedAt()
-      .setExpirationTime('15m')
-      .sign(privateKey);
-
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
-  const call = async (as: UserData, method: string, path: string, body?: unknown): Promise<{ status: number; body: any; type: string }> => {
-    const res = await fetch(`${base}${path}`, {
-      method,
-      headers: { authorization: `Bearer ${tokens.get(as.id)}`, ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    const text = await res.text();
-    return { status: res.status, body: text ? JSON.parse(text) : undefined, type: res.headers.get('content-type') ?? '' };
-  };
+  let h: SalesHarness;
+  let tenantA: string;
+  let rep1: UserData, rep2: UserData, manager: UserData, admin: UserData, adminB: UserData;
+  let south: SalesHarness['departments']['south'];
+  const call = (as: UserData, method: string, path: string, body?: unknown) => h.call(as, method, path, body);
   const createCustomer = async (as: UserData, name: string, extra: Record<string, unknown> = {}) => {
     const res = await call(as, 'POST', '/api/v1/customers', { name, ...extra });
     expect(res.status).toBe(201);
@@ -84,57 +16,13 @@ describe('sales: customers, contacts and follow-ups', () => {
   const listedIds = async (as: UserData, path = '/api/v1/customers?pageSize=200') => ((await call(as, 'GET', path)).body.items as { id: string }[]).map((c) => c.id);
 
   beforeAll(async () => {
-    const keys = await generateKeyPair('RS256', { extractable: true });
-    privateKey = keys.privateKey;
-    jwk = { ...(await exportJWK(keys.publicKey)), kid: 'test', alg: 'RS256', use: 'sig' };
-    jwks = createServer((_req, res) => res.setHeader('content-type', 'application/json').end(JSON.stringify({ keys: [jwk] })));
-    await new Promise<void>((r) => jwks.listen(0, '127.0.0.1', r));
-
-    const { postgresUrl, kafkaBrokers } = testInfraFromEnv();
-    const url = await createTestDatabase(postgresUrl, 'sales_customers');
-    app = await startSales(
-      loadSalesConfig({
-        PORT: '0',
-        HOST: '127.0.0.1',
-        DATABASE_URL: url,
-        KAFKA_BROKERS: kafkaBrokers.join(','),
-        JWKS_URL: `http://127.0.0.1:${(jwks.address() as AddressInfo).port}/.well-known/jwks.json`,
-        LOG_LEVEL: 'silent',
-      }),
-    );
-    base = (await app.getUrl()).replace('[::1]', '127.0.0.1');
-    db = new Client({ connectionString: url });
-    await db.connect();
-
-    identity = await IdentityEventsFixture.start('sales_customers_identity');
-    for (const d of [north, north1, south, other]) await identity.publish(DepartmentCreated, d);
-    for (const u of [manager, rep1, rep2, admin, adminB]) await identity.publish(UserCreated, u);
-    for (const tenantId of [tenantA, tenantB]) {
-      for (const roleCode of ['admin', 'dept-manager', 'account-manager']) {
-        const roleId = randomUUID(); // the fixture's publish keys by `id`; a rules event is keyed by its role
-        await identity.dataSource.transaction((m) =>
-          publishInTransaction(m, RoleDataRulesChanged, { tenantId, subject: roleId, data: { roleId, tenantId, roleCode, rules: defaultDataRules(roleCode) } }),
-        );
-      }
-    }
-    await eventually(
-      async () => {
-        const users = Number((await db.query('SELECT count(*) FROM org_users WHERE tenant_id = ANY($1)', [[tenantA, tenantB]])).rows[0].count);
-        const rules = Number((await db.query('SELECT count(DISTINCT (tenant_id, role_code)) FROM data_rules WHERE tenant_id = ANY($1)', [[tenantA, tenantB]])).rows[0].count);
-        return users === 5 && rules === 6 ? true : undefined;
-      },
-      30_000,
-      'the organisation and its data rules in the projection',
-    );
-    for (const u of [manager, rep1, rep2, admin, adminB]) tokens.set(u.id, await sign(u));
+    h = await startSalesHarness('sales_customers');
+    ({ tenantA } = h);
+    ({ rep1, rep2, manager, admin, adminB } = h.users);
+    ({ south } = h.departments);
   }, 90_000);
 
-  afterAll(async () => {
-    await identity?.close();
-    await db?.end();
-    await app?.close();
-    await new Promise((r) => jwks?.close(r));
-  });
+  afterAll(() => h?.stop());
 
   it('creates a customer numbered KH-YYYYMMDD-NNNN, owned by the caller, and publishes crm.sales.customer.created', async () => {
     const c = await createCustomer(rep1, 'Lianhe Machinery', { phone: '0571-1234', tags: ['key'], level: 'A' });
@@ -144,7 +32,7 @@ describe('sales: customers, contacts and follow-ups', () => {
     const next = await createCustomer(rep1, 'Second');
     expect(Number(next.code.slice(-4))).toBe(Number(c.code.slice(-4)) + 1);
 
-    const seen = await identity.readTopic(CustomerCreated.topic, (msgs) => msgs.some((m) => String(m.key) === c.id));
+    const seen = await h.identity.readTopic(CustomerCreated.topic, (msgs) => msgs.some((m) => String(m.key) === c.id));
     const event = JSON.parse(String(seen.find((m) => String(m.key) === c.id)!.value));
     expect(event).toMatchObject({ type: 'crm.sales.customer.created', source: '/crm/sales', subject: c.id, tenantid: tenantA });
     expect(event.data).toEqual(c);
@@ -276,10 +164,10 @@ describe('sales: customers, contacts and follow-ups', () => {
     expect((await call(rep1, 'GET', `/api/v1/follow-ups/${followUp.body.id}`)).status).toBe(200);
     expect((await call(rep2, 'GET', `/api/v1/follow-ups/${followUp.body.id}`)).status).toBe(404);
 
-    const seen = await identity.readTopic('sales.customer.v1', (msgs) => msgs.filter((m) => String(m.key) === c.id).length >= 3);
+    const seen = await h.identity.readTopic('sales.customer.v1', (msgs) => msgs.filter((m) => String(m.key) === c.id).length >= 3);
     const types = seen.filter((m) => String(m.key) === c.id).map((m) => JSON.parse(String(m.value)).type);
     expect(types).toEqual(['crm.sales.customer.created', 'crm.sales.customer.deleted', 'crm.sales.customer.restored']);
-    const contactEvents = await identity.readTopic('sales.contact.v1', (msgs) => msgs.filter((m) => String(m.key) === gone.id).length >= 2);
+    const contactEvents = await h.identity.readTopic('sales.contact.v1', (msgs) => msgs.filter((m) => String(m.key) === gone.id).length >= 2);
     expect(contactEvents.filter((m) => String(m.key) === gone.id).map((m) => JSON.parse(String(m.value)).type)).toEqual(['crm.sales.contact.created', 'crm.sales.contact.deleted']);
   });
 

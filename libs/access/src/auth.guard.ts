@@ -1,17 +1,21 @@
-import { CanActivate, ExecutionContext, Inject, Injectable, SetMetadata, createParamDecorator } from '@nestjs/common';
+import { CanActivate, ExecutionContext, Inject, Injectable, SetMetadata, applyDecorators, createParamDecorator } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
+import { ApiExtension } from '@nestjs/swagger';
 import { IS_PUBLIC } from '@crm/platform';
 import { forbidden, unauthenticated } from '@crm/kernel';
 import { Caller, TOKEN_VERIFIER, TokenVerifier } from './token-verifier';
+import { REQUIRED_ROLES_EXTENSION } from './access-rules.decorator';
 
 export const REQUIRED_ROLES = 'crm:required-roles';
 
 /**
  * Function permission: only callers holding one of these roles may call the route (or every route
  * of the controller), e.g. `@RequireRoles('admin')` for managing dictionaries and rules. Others
- * get 403 `AUTH.FORBIDDEN`. Checked by AuthGuard, which every business service installs.
+ * get 403 `AUTH.FORBIDDEN`. Checked by AuthGuard, which every business service installs. The
+ * OpenAPI document shows the list as `x-required-roles` on each operation it covers.
  */
-export const RequireRoles = (...roleCodes: [string, ...string[]]) => SetMetadata(REQUIRED_ROLES, roleCodes);
+export const RequireRoles = (...roleCodes: [string, ...string[]]) =>
+  applyDecorators(SetMetadata(REQUIRED_ROLES, roleCodes), ApiExtension(REQUIRED_ROLES_EXTENSION, roleCodes));
 
 /**
  * Every route needs a valid bearer token unless it is marked `@Public()`, and one of the roles

@@ -5,7 +5,9 @@ import { DataSource, EntitySchema, MixedList } from 'typeorm';
 import { BROKER_HEALTH, BrokerHealth, ConsumerOptions, MessagingModule } from '@crm/messaging';
 import { ensureDatabase, typeormOptions } from '@crm/persistence';
 import { HEALTH_CHECKS, HealthController } from '@crm/platform';
+import { BusinessServiceName } from '@crm/contracts';
 import { AuthGuard } from './auth.guard';
+import { HandoverTransfer, handoverConsumer, nothingToTransfer } from './handover';
 import { ORG_TOPICS, orgProjectionHandlers } from './org-projection';
 import { TOKEN_VERIFIER, remoteTokenVerifier } from './token-verifier';
 
@@ -17,8 +19,8 @@ export interface BusinessServiceConfig {
 }
 
 export interface BusinessServiceOptions {
-  /** `marketing`, `sales`, `after-sales`: Kafka client id and consumer group prefix. */
-  service: string;
+  /** Kafka client id and consumer group prefix; also names the service's audit and handover topics. */
+  service: BusinessServiceName;
   config: BusinessServiceConfig;
   // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
   entities: MixedList<Function | string | EntitySchema>;
@@ -27,12 +29,14 @@ export interface BusinessServiceOptions {
   migrations: Function[];
   /** The service's own consumers, beside the org projection every one of them runs. */
   consumers?: Omit<ConsumerOptions, 'log'>[];
+  /** How the service hands a leaving user's records over; none to transfer when omitted. */
+  handover?: HandoverTransfer;
 }
 
 /**
  * The wiring marketing, sales and after-sales share, so it is written once: their own database
  * (created if missing, migrated at boot), Kafka with the org projection fed by identity's events,
- * identity's bearer tokens required on every route not marked `@Public()`, and the health endpoints.
+ * a handover consumer that reports to identity, identity's bearer tokens required on every route not marked `@Public()`, and the health endpoints.
  * It lives here rather than in platform because it needs the guard and the projection.
  */
 @Module({})
@@ -52,7 +56,11 @@ export class BusinessServiceModule {
           brokers: KAFKA_BROKERS.split(','),
           service: o.service,
           databaseUrl: DATABASE_URL,
-          consumers: [{ name: 'org-projection', topics: ORG_TOPICS, handlers: orgProjectionHandlers }, ...(o.consumers ?? [])],
+          consumers: [
+            { name: 'org-projection', topics: ORG_TOPICS, handlers: orgProjectionHandlers },
+            handoverConsumer(o.service, o.handover ?? nothingToTransfer),
+            ...(o.consumers ?? []),
+          ],
         }),
       ],
       controllers: [HealthController],

@@ -17,6 +17,8 @@ export interface ApplyDataScopeOptions extends DataScopeTarget {
   idColumn?: string;
   /** Default `tenant_id`. */
   tenantColumn?: string;
+  /** The caller's scope when already resolved for this target (`resolveScope`): saves the lookup. */
+  resolved?: ResolvedScope;
 }
 
 export interface RecordRef extends DataScopeTarget {
@@ -82,12 +84,16 @@ let sequence = 0;
  *   (tenant_id, superior_id) index, so it costs in proportion to the subordinates (a few ms for
  *   thousands), and needs no materialised superior path to keep right when a superior changes,
  *   which for a path would mean rewriting every descendant, in whatever order events arrive.
+ *
+ * `columns.ownerDepartment` is for tables that carry the owner's department themselves, kept equal
+ * to org_users' (per-owner counters): the department scopes then test that column, with no join
+ * to org_users, and the owner tests are OR-ed (each row is one owner, so no row counts twice).
  */
 export function scopeCondition(
   caller: Caller,
   target: DataScopeTarget,
   resolved: ResolvedScope,
-  columns: { tenant: string; id: string; owner: string },
+  columns: { tenant: string; id: string; owner: string; ownerDepartment?: string },
 ): { sql: string; params: Record<string, unknown> } {
   const p = `ds${++sequence}_`;
   const params: Record<string, unknown> = { [`${p}tenant`]: caller.tenantId };
@@ -96,6 +102,7 @@ export function scopeCondition(
 
   params[`${p}me`] = caller.userId;
   const owners: string[] = [];
+  const departments: string[] = []; // tests of columns.ownerDepartment
   for (const level of resolved.levels) {
     if (level === 'SELF_AND_SUBORDINATES') {
       owners.push(
@@ -104,22 +111,28 @@ export function scopeCondition(
       );
     } else if (level === 'DEPARTMENT') {
       params[`${p}dept`] = caller.departmentId;
-      owners.push(`SELECT du.id FROM org_users du WHERE du.tenant_id = :${p}tenant AND du.department_id = :${p}dept`);
+      if (columns.ownerDepartment) departments.push(`${columns.ownerDepartment} = :${p}dept`);
+      else owners.push(`SELECT du.id FROM org_users du WHERE du.tenant_id = :${p}tenant AND du.department_id = :${p}dept`);
     } else if (level === 'DEPARTMENT_AND_SUBDEPARTMENTS' && resolved.departmentPath !== null) {
       // A literal prefix (bound as a parameter, planned with its value) so the path index serves it.
       params[`${p}path`] = resolved.departmentPath.replace(/[\\%_]/g, '\\$&') + '%';
-      owners.push(
-        `SELECT tu.id FROM org_users tu JOIN org_departments td ON td.id = tu.department_id ` +
-          `WHERE tu.tenant_id = :${p}tenant AND td.tenant_id = :${p}tenant AND td.path LIKE :${p}path`,
-      );
+      if (columns.ownerDepartment) {
+        departments.push(`${columns.ownerDepartment} IN (SELECT td.id FROM org_departments td WHERE td.tenant_id = :${p}tenant AND td.path LIKE :${p}path)`);
+      } else {
+        owners.push(
+          `SELECT tu.id FROM org_users tu JOIN org_departments td ON td.id = tu.department_id ` +
+            `WHERE tu.tenant_id = :${p}tenant AND td.tenant_id = :${p}tenant AND td.path LIKE :${p}path`,
+        );
+      }
     }
   }
   let ownerTest: string;
-  if (owners.length === 0) ownerTest = `${columns.owner} = :${p}me`; // SELF, or a department the projection lacks
+  if (owners.length === 0 && departments.length === 0) ownerTest = `${columns.owner} = :${p}me`; // SELF, or a department the projection lacks
   else {
     // No `UNION SELECT me`: the caller is a member of their own department in the projection, and
     // an appended row (an Append node) keeps PostgreSQL from probing org_users by primary key.
-    ownerTest = `${columns.owner} IN (${owners.join(' UNION ALL ')})`;
+    const tests = [...(owners.length ? [`${columns.owner} IN (${owners.join(' UNION ALL ')})`] : []), ...departments];
+    ownerTest = tests.length === 1 ? tests[0] : `(${tests.join(' OR ')})`;
   }
   if (!resolved.hasGrants) return { sql: `${tenantTest} AND ${ownerTest}`, params };
 
@@ -148,7 +161,7 @@ export async function applyDataScope<T extends ObjectLiteral>(
   o: ApplyDataScopeOptions,
   db: Queryable = qb.connection.manager,
 ): Promise<SelectQueryBuilder<T>> {
-  const resolved = await resolveScope(db, caller, o);
+  const resolved = o.resolved ?? (await resolveScope(db, caller, o));
   const column = (name: string) => `${o.alias}.${name}`;
   const { sql, params } = scopeCondition(caller, o, resolved, {
     tenant: column(o.tenantColumn ?? 'tenant_id'),

@@ -1,5 +1,6 @@
 export * from './token-verifier';
 export * from './auth.guard';
+export * from './access-rules.decorator';
 export * from './org-projection';
 export * from './business-service.module';
 export * from './data-rules.projection';
@@ -8,3 +9,5 @@ export * from './data-scope';
 export * from './record-sharing';
 export * from './request-context';
 export * from './record-access';
+export * from './audit';
+export * from './handover';

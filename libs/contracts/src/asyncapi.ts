@@ -1,9 +1,11 @@
 import { EventDefinition, envelopeSchema } from './cloud-event';
 import { IDENTITY_EVENTS } from './identity.events';
 import { SALES_EVENTS } from './sales.events';
+import { AUDIT_EVENTS } from './audit.events';
+import { HANDOVER_EVENTS } from './handover.events';
 
 /** Every integration event the system publishes. */
-export const ALL_EVENTS: EventDefinition[] = [...IDENTITY_EVENTS, ...SALES_EVENTS];
+export const ALL_EVENTS: EventDefinition[] = [...IDENTITY_EVENTS, ...SALES_EVENTS, ...AUDIT_EVENTS, ...HANDOVER_EVENTS];
 
 const pascal = (type: string) =>
   type

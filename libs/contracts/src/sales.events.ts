@@ -50,6 +50,22 @@ export interface ContactData {
   deletedAt: string | null;
 }
 
+/** A follow-up (跟进记录) on a customer: its author owns it. */
+export interface FollowUpData {
+  id: string;
+  tenantId: string;
+  customerId: string;
+  contactId: string | null;
+  ownerId: string;
+  type: 'call' | 'visit' | 'message' | 'meeting';
+  content: string;
+  time: string;
+  nextFollowUpAt: string | null;
+  createdAt: string;
+  updatedAt: string;
+  deletedAt: string | null;
+}
+
 const customerSchema: JsonSchema = {
   type: 'object',
   required: [
@@ -97,6 +113,26 @@ const contactSchema: JsonSchema = {
     phones: { type: 'array', items: { type: 'string' } },
     email: nullableText,
     decisionRole: nullableText,
+    createdAt: dateTime,
+    updatedAt: dateTime,
+    deletedAt: { type: ['string', 'null'], format: 'date-time' },
+  },
+  additionalProperties: false,
+};
+
+const followUpSchema: JsonSchema = {
+  type: 'object',
+  required: ['id', 'tenantId', 'customerId', 'contactId', 'ownerId', 'type', 'content', 'time', 'nextFollowUpAt', 'createdAt', 'updatedAt', 'deletedAt'],
+  properties: {
+    id: uuid,
+    tenantId: uuid,
+    customerId: uuid,
+    contactId: { type: ['string', 'null'], format: 'uuid' },
+    ownerId: uuid,
+    type: { enum: ['call', 'visit', 'message', 'meeting'] },
+    content: { type: 'string' },
+    time: dateTime,
+    nextFollowUpAt: { type: ['string', 'null'], format: 'date-time' },
     createdAt: dateTime,
     updatedAt: dateTime,
     deletedAt: { type: ['string', 'null'], format: 'date-time' },
@@ -218,4 +254,51 @@ export const ContactDeleted = defineEvent<ContactData>({
   example: { ...contact, updatedAt: deletedAt, deletedAt },
 });
 
-export const SALES_EVENTS = [CustomerCreated, CustomerUpdated, CustomerDeleted, CustomerRestored, ContactCreated, ContactUpdated, ContactDeleted];
+const followUp: FollowUpData = {
+  id: '0190a6e2-7b3c-7d4e-8f00-000000000400',
+  tenantId: T,
+  customerId: C,
+  contactId: contact.id,
+  ownerId: U,
+  type: 'call',
+  content: 'Asked for a quotation on 20 CNC machines.',
+  time: '2025-03-28T08:00:00.000Z',
+  nextFollowUpAt: '2025-04-04T08:00:00.000Z',
+  createdAt: '2025-03-28T08:10:00.000Z',
+  updatedAt: '2025-03-28T08:10:00.000Z',
+  deletedAt: null,
+};
+
+export const FollowUpRecorded = defineEvent<FollowUpData>({
+  type: 'crm.sales.follow-up.recorded',
+  version: 1,
+  topic: 'sales.follow-up.v1',
+  source: SOURCE,
+  description: 'A follow-up was recorded on a customer (its `time` is when the customer was reached): it restarts the pools\u2019 no-follow-up clocks.',
+  schema: followUpSchema,
+  example: followUp,
+});
+
+export const FollowUpUpdated = defineEvent<FollowUpData>({
+  type: 'crm.sales.follow-up.updated',
+  version: 1,
+  topic: 'sales.follow-up.v1',
+  source: SOURCE,
+  description: 'A follow-up\u2019s fields or its owner changed; carries the whole follow-up as stored.',
+  schema: followUpSchema,
+  example: { ...followUp, content: 'Sent the quotation.', updatedAt: '2025-03-28T10:00:00.000Z' },
+});
+
+export const FollowUpDeleted = defineEvent<FollowUpData>({
+  type: 'crm.sales.follow-up.deleted',
+  version: 1,
+  topic: 'sales.follow-up.v1',
+  source: SOURCE,
+  description: 'A follow-up was deleted on its own (soft delete). Follow-ups removed with their customer are announced by crm.sales.customer.deleted only.',
+  schema: followUpSchema,
+  example: { ...followUp, updatedAt: deletedAt, deletedAt },
+});
+
+export const SALES_EVENTS = [
+  CustomerCreated, CustomerUpdated, CustomerDeleted, CustomerRestored, ContactCreated, ContactUpdated, ContactDeleted, FollowUpRecorded, FollowUpUpdated, FollowUpDeleted,
+];

@@ -75,3 +75,11 @@ export function parseListQuery(query: Record<string, unknown>, spec: ListSpec): 
   if (errors.length) throw validationError(errors, 'The list parameters are invalid.');
   return { page, pageSize, sort, filters };
 }
+
+/** A time-range filter value (`from`, `to`): an ISO 8601 date or date-time, else an error for `field`. */
+export function instantFilter(field: string, value: string | undefined, errors: FieldError[]): Date | undefined {
+  if (value === undefined) return undefined;
+  const d = new Date(value);
+  if (!/^\d{4}-\d{2}-\d{2}/.test(value) || Number.isNaN(d.getTime())) errors.push({ field, message: 'must be an ISO 8601 date or date-time' });
+  return d;
+}

@@ -24,6 +24,7 @@ export type BrokerHealth = () => Promise<void>;
 class MessagingLifecycle implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger('Messaging');
   private stopping = false;
+  private starting: Promise<void>[] = [];
 
   constructor(
     private readonly relay: OutboxRelay,
@@ -35,7 +36,7 @@ class MessagingLifecycle implements OnApplicationBootstrap, OnApplicationShutdow
   async onApplicationBootstrap(): Promise<void> {
     await this.relay.start();
     // Consumers connect in the background: a service boots (and reports not-ready) while the broker is away.
-    for (const c of this.consumers) void this.startConsumer(c);
+    this.starting = this.consumers.map((c) => this.startConsumer(c));
   }
 
   private async startConsumer(c: EventConsumer): Promise<void> {
@@ -53,6 +54,9 @@ class MessagingLifecycle implements OnApplicationBootstrap, OnApplicationShutdow
   async onApplicationShutdown(): Promise<void> {
     this.stopping = true;
     await this.relay.stop();
+    // A consumer stopped halfway through joining its group leaves a member behind that the group
+    // waits for until its session times out (30 s): let joins in flight finish first, briefly.
+    await Promise.race([Promise.all(this.starting), new Promise((r) => setTimeout(r, 10_000).unref())]);
     await Promise.all(this.consumers.map((c) => c.stop().catch(() => undefined)));
     await this.producer.disconnect().catch(() => undefined);
     await this.admin.admin.disconnect().catch(() => undefined);

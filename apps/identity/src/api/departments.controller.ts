@@ -6,7 +6,7 @@ import { DeleteDepartmentHandler } from '../application/departments/delete-depar
 import { DepartmentQueries } from '../application/departments/department-queries';
 import { UpdateDepartmentHandler } from '../application/departments/update-department.handler';
 import { CreateDepartmentDto, DepartmentDto, DepartmentPageDto, UpdateDepartmentDto } from './department.dto';
-import { Ctx, RequestContext } from '@crm/access';
+import { AnySignedInUser, Ctx, RequestContext, RequireRoles } from '@crm/access';
 
 @ApiTags('departments')
 @ApiBearerAuth('bearer')
@@ -20,6 +20,7 @@ export class DepartmentsController {
   ) {}
 
   @Get()
+  @AnySignedInUser()
   @ApiOperation({ summary: 'List departments' })
   @ApiListQuery(['name', 'createdAt'], { parentId: 'Direct children of this department; empty for the top level.', name: 'Name contains (case-insensitive).' })
   @ApiOkResponse({ type: DepartmentPageDto })
@@ -29,6 +30,7 @@ export class DepartmentsController {
   }
 
   @Get(':id')
+  @AnySignedInUser()
   @ApiOperation({ summary: 'Get a department' })
   @ApiOkResponse({ type: DepartmentDto })
   @ApiProblems('not-found')
@@ -37,6 +39,7 @@ export class DepartmentsController {
   }
 
   @Post()
+  @RequireRoles('admin')
   @ApiOperation({ summary: 'Create a department (administrators)' })
   @ApiCreatedResponse({ type: DepartmentDto })
   @ApiProblems('forbidden')
@@ -45,6 +48,7 @@ export class DepartmentsController {
   }
 
   @Patch(':id')
+  @RequireRoles('admin')
   @ApiOperation({ summary: 'Rename, move (with its subtree) or change the manager of a department (administrators)' })
   @ApiOkResponse({ type: DepartmentDto })
   @ApiProblems('forbidden', 'not-found', 'conflict')
@@ -54,6 +58,7 @@ export class DepartmentsController {
 
   @Delete(':id')
   @HttpCode(204)
+  @RequireRoles('admin')
   @ApiOperation({ summary: 'Delete a department with no sub-departments and no users (administrators)' })
   @ApiNoContentResponse({ description: 'Deleted.' })
   @ApiProblems('forbidden', 'not-found', 'conflict')

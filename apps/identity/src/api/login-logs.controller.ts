@@ -3,7 +3,7 @@ import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swa
 import { ApiListQuery, ApiProblems } from '@crm/platform';
 import { LoginLogQueries } from '../application/login-logs/login-log-queries';
 import { LoginLogPageDto } from './login-log.dto';
-import { Ctx, RequestContext } from '@crm/access';
+import { Ctx, RequestContext, RequireRoles } from '@crm/access';
 
 @ApiTags('login-logs')
 @ApiBearerAuth('bearer')
@@ -12,6 +12,7 @@ export class LoginLogsController {
   constructor(private readonly queries: LoginLogQueries) {}
 
   @Get()
+  @RequireRoles('admin')
   @ApiOperation({
     summary: 'List sign-in attempts of the organisation (administrators)',
     description: 'Every attempt on the organisation, successful or not. Attempts naming an unknown organisation are not recorded: there is no organisation to file them under.',

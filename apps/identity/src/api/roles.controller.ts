@@ -4,7 +4,7 @@ import { ApiListQuery, ApiProblems } from '@crm/platform';
 import { RoleDataRulesService } from '../application/roles/role-data-rules.service';
 import { RolesService } from '../application/roles/roles.service';
 import { CreateRoleDto, DataRulesDto, RoleDto, RolePageDto, SetDataRulesDto } from './role.dto';
-import { Ctx, RequestContext } from '@crm/access';
+import { AnySignedInUser, Ctx, RequestContext, RequireRoles } from '@crm/access';
 
 @ApiTags('roles')
 @ApiBearerAuth('bearer')
@@ -16,6 +16,7 @@ export class RolesController {
   ) {}
 
   @Get()
+  @AnySignedInUser()
   @ApiOperation({ summary: 'List the organisation\u2019s roles' })
   @ApiListQuery(['code', 'name', 'createdAt'], { code: 'Exact role code.' })
   @ApiOkResponse({ type: RolePageDto })
@@ -25,6 +26,7 @@ export class RolesController {
   }
 
   @Post()
+  @RequireRoles('admin')
   @ApiOperation({ summary: 'Create a role (administrators)' })
   @ApiCreatedResponse({ type: RoleDto })
   @ApiProblems('forbidden', 'conflict')
@@ -33,6 +35,7 @@ export class RolesController {
   }
 
   @Get(':id/data-rules')
+  @AnySignedInUser()
   @ApiOperation({ summary: 'A role\u2019s data-scope rules: whose records it may list, view and edit, per business object' })
   @ApiOkResponse({ type: DataRulesDto })
   @ApiProblems('not-found')
@@ -41,6 +44,7 @@ export class RolesController {
   }
 
   @Put(':id/data-rules')
+  @RequireRoles('admin')
   @ApiOperation({
     summary: 'Set some of a role\u2019s data-scope rules (administrators)',
     description: 'Sets the given object/action combinations and keeps the others; answers all rules. A change publishes crm.identity.role.data-rules-changed with every rule of the role.',

@@ -5,7 +5,7 @@ import { CreateUserHandler } from '../application/users/create-user.handler';
 import { UpdateUserHandler } from '../application/users/update-user.handler';
 import { UserQueries } from '../application/users/user-queries';
 import { CreateUserDto, MeDto, UpdateUserDto, UserDto, UserPageDto } from './user.dto';
-import { Ctx, RequestContext } from '@crm/access';
+import { AnySignedInUser, Ctx, RequestContext, RequireRoles } from '@crm/access';
 
 @ApiTags('users')
 @ApiBearerAuth('bearer')
@@ -18,6 +18,7 @@ export class UsersController {
   ) {}
 
   @Get()
+  @AnySignedInUser()
   @ApiOperation({ summary: 'List users' })
   @ApiListQuery(['username', 'name', 'createdAt'], {
     departmentId: 'Users of this department.',
@@ -31,6 +32,7 @@ export class UsersController {
   }
 
   @Get(':id')
+  @AnySignedInUser()
   @ApiOperation({ summary: 'Get a user' })
   @ApiOkResponse({ type: UserDto })
   @ApiProblems('not-found')
@@ -39,6 +41,7 @@ export class UsersController {
   }
 
   @Post()
+  @RequireRoles('admin')
   @ApiOperation({ summary: 'Create a user (administrators)' })
   @ApiCreatedResponse({ type: UserDto })
   @ApiProblems('forbidden', 'conflict')
@@ -47,6 +50,7 @@ export class UsersController {
   }
 
   @Patch(':id')
+  @RequireRoles('admin')
   @ApiOperation({ summary: 'Change a user\u2019s profile, department, superior, roles or status (administrators)' })
   @ApiOkResponse({ type: UserDto })
   @ApiProblems('forbidden', 'not-found', 'conflict')
@@ -62,6 +66,7 @@ export class MeController {
   constructor(private readonly queries: UserQueries) {}
 
   @Get()
+  @AnySignedInUser()
   @ApiOperation({ summary: 'The signed-in user, with roles and organisation' })
   @ApiOkResponse({ type: MeDto })
   @ApiProblems()

@@ -16,7 +16,7 @@ class ContactOptionalFieldsDto {
   @IsOptional() @IsEmail() @MaxLength(254)
   email?: string | null;
 
-  @ApiPropertyOptional({ description: 'Role in the purchase decision (free text for now).', example: 'decision-maker', nullable: true, type: String })
+  @ApiPropertyOptional({ description: 'Role in the purchase decision: an enabled code of the `contact-decision-role` dictionary.', example: 'decision-maker', nullable: true, type: String })
   @IsOptional() @IsString() @MaxLength(50)
   decisionRole?: string | null;
 }

@@ -5,7 +5,7 @@ import { CreateContactHandler, DeleteContactHandler, UpdateContactHandler } from
 import { ContactQueries } from '../application/contacts/contact-queries';
 import { ContactView } from '../application/contacts/contact-view';
 import { ContactDto, ContactPageDto, CreateContactDto, UpdateContactDto } from './contact.dto';
-import { Ctx, RequestContext } from '@crm/access';
+import { Ctx, DataScoped, RequestContext } from '@crm/access';
 
 @ApiTags('contacts')
 @ApiBearerAuth('bearer')
@@ -19,6 +19,7 @@ export class ContactsController {
   ) {}
 
   @Get()
+  @DataScoped('contact', 'query')
   @ApiOperation({ summary: 'List the contacts your data scope lets you query' })
   @ApiListQuery(['name', 'createdAt', 'updatedAt'], { customerId: 'Contacts of this customer.', q: 'Name or a phone number contains (case-insensitive).' })
   @ApiOkResponse({ type: ContactPageDto })
@@ -28,6 +29,7 @@ export class ContactsController {
   }
 
   @Get(':id')
+  @DataScoped('contact', 'view', { record: 'path' })
   @ApiOperation({ summary: 'Get a contact' })
   @ApiOkResponse({ type: ContactDto })
   @ApiProblems('not-found')
@@ -36,6 +38,7 @@ export class ContactsController {
   }
 
   @Post()
+  @DataScoped('customer', 'edit', { record: 'body.customerId' })
   @ApiOperation({ summary: 'Add a contact to a customer you may edit; it belongs to the customer\u2019s owner' })
   @ApiCreatedResponse({ type: ContactDto })
   @ApiProblems('forbidden', 'not-found')
@@ -44,6 +47,7 @@ export class ContactsController {
   }
 
   @Patch(':id')
+  @DataScoped('contact', 'edit', { record: 'path' })
   @ApiOperation({ summary: 'Change a contact' })
   @ApiOkResponse({ type: ContactDto })
   @ApiProblems('forbidden', 'not-found')
@@ -53,6 +57,7 @@ export class ContactsController {
 
   @Delete(':id')
   @HttpCode(204)
+  @DataScoped('contact', 'edit', { record: 'path' })
   @ApiOperation({ summary: 'Delete a contact (soft delete)' })
   @ApiNoContentResponse({ description: 'Deleted.' })
   @ApiProblems('forbidden', 'not-found')

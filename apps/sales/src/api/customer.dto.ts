@@ -11,19 +11,19 @@ class CustomerOptionalFieldsDto {
   @IsOptional() @IsString() @MaxLength(100)
   shortName?: string | null;
 
-  @ApiPropertyOptional({ description: 'Customer type (free text until dictionaries arrive).', example: 'enterprise', nullable: true, type: String })
+  @ApiPropertyOptional({ description: 'Customer type: an enabled code of the `customer-type` dictionary (GET /api/v1/dictionaries/customer-type).', example: 'enterprise', nullable: true, type: String })
   @IsOptional() @IsString() @MaxLength(50)
   type?: string | null;
 
-  @ApiPropertyOptional({ description: 'Where the customer came from.', example: 'exhibition', nullable: true, type: String })
+  @ApiPropertyOptional({ description: 'Where the customer came from: an enabled code of the `customer-source` dictionary.', example: 'exhibition', nullable: true, type: String })
   @IsOptional() @IsString() @MaxLength(50)
   source?: string | null;
 
-  @ApiPropertyOptional({ description: 'Industry.', example: 'manufacturing', nullable: true, type: String })
+  @ApiPropertyOptional({ description: 'Industry: an enabled code of the `customer-industry` dictionary.', example: 'manufacturing', nullable: true, type: String })
   @IsOptional() @IsString() @MaxLength(50)
   industry?: string | null;
 
-  @ApiPropertyOptional({ description: 'Customer level.', example: 'A', nullable: true, type: String })
+  @ApiPropertyOptional({ description: 'Customer level: an enabled code of the `customer-level` dictionary.', example: 'A', nullable: true, type: String })
   @IsOptional() @IsString() @MaxLength(50)
   level?: string | null;
 

@@ -1,6 +1,6 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Put, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
-import { Ctx, RecordShare, RequestContext, RequireRoles } from '@crm/access';
+import { AnySignedInUser, Ctx, DataScoped, RecordShare, RequestContext, RequireRoles } from '@crm/access';
 import { ApiListQuery, ApiProblems } from '@crm/platform';
 import { AssignCustomerOwnerHandler } from '../application/customers/assign-customer-owner.handler';
 import { CreateCustomerHandler } from '../application/customers/create-customer.handler';
@@ -27,6 +27,7 @@ export class CustomersController {
   ) {}
 
   @Get()
+  @DataScoped('customer', 'query')
   @ApiOperation({ summary: 'List the customers your data scope lets you query' })
   @ApiListQuery(['name', 'code', 'createdAt', 'updatedAt'], {
     ownerId: 'Customers of this owner.',
@@ -41,6 +42,7 @@ export class CustomersController {
   }
 
   @Get(':id')
+  @DataScoped('customer', 'view', { record: 'path' })
   @ApiOperation({ summary: 'Get a customer (404 when your view scope does not reach it)' })
   @ApiOkResponse({ type: CustomerDto })
   @ApiProblems('not-found')
@@ -49,6 +51,7 @@ export class CustomersController {
   }
 
   @Post()
+  @AnySignedInUser()
   @ApiOperation({ summary: 'Create a customer; you become its owner and it gets the next KH- number' })
   @ApiCreatedResponse({ type: CustomerDto })
   @ApiProblems()
@@ -57,6 +60,7 @@ export class CustomersController {
   }
 
   @Patch(':id')
+  @DataScoped('customer', 'edit', { record: 'path' })
   @ApiOperation({ summary: 'Change a customer (403 when you may view but not edit it)' })
   @ApiOkResponse({ type: CustomerDto })
   @ApiProblems('forbidden', 'not-found')
@@ -66,6 +70,7 @@ export class CustomersController {
 
   @Delete(':id')
   @HttpCode(204)
+  @DataScoped('customer', 'edit', { record: 'path' })
   @ApiOperation({ summary: 'Move a customer, its contacts and follow-ups to the recycle bin' })
   @ApiNoContentResponse({ description: 'In the recycle bin.' })
   @ApiProblems('forbidden', 'not-found')
@@ -75,6 +80,7 @@ export class CustomersController {
 
   @Post(':id/restore')
   @HttpCode(200)
+  @DataScoped('customer', 'edit', { record: 'path', deleted: true })
   @ApiOperation({ summary: 'Bring a customer back from the recycle bin, with the contacts and follow-ups deleted with it' })
   @ApiOkResponse({ type: CustomerDto })
   @ApiProblems('forbidden', 'not-found', 'conflict')
@@ -92,6 +98,7 @@ export class CustomersController {
   }
 
   @Post(':id/shares')
+  @DataScoped('customer', 'edit', { record: 'path' })
   @ApiOperation({ summary: 'Share a customer with a user or a department, to read or to edit, optionally until a time' })
   @ApiCreatedResponse({ type: RecordShareDto })
   @ApiProblems('forbidden', 'not-found')
@@ -107,6 +114,7 @@ export class RecycleBinController {
   constructor(private readonly queries: CustomerQueries) {}
 
   @Get()
+  @DataScoped('customer', 'edit', { deleted: true })
   @ApiOperation({ summary: 'Soft-deleted records you may restore (those you may edit)' })
   @ApiQuery({ name: 'object', required: true, description: 'Kind of record; today only `customer`.', enum: ['customer'] })
   @ApiListQuery(['name', 'code', 'deletedAt'], { q: 'Name, phone or code contains (case-insensitive).' })

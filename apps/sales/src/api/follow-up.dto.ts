@@ -31,8 +31,32 @@ export class CreateFollowUpDto {
   nextFollowUpAt?: string;
 }
 
+/** Absent fields stay as they are; `null` clears `contactId` or `nextFollowUpAt`. */
+export class UpdateFollowUpDto {
+  @ApiPropertyOptional({ description: 'A contact of the same customer; null for none.', example: '0190a6e2-7b3c-7d4e-8f00-000000000200', format: 'uuid', nullable: true, type: String })
+  @ValidateIf((o) => o.contactId !== undefined && o.contactId !== null) @IsUUID('all')
+  contactId?: string | null;
+
+  @ApiPropertyOptional({ description: 'How the customer was reached.', example: 'visit', enum: FOLLOW_UP_TYPES })
+  @ValidateIf(present('type')) @IsIn(FOLLOW_UP_TYPES)
+  type?: FollowUpType;
+
+  @ApiPropertyOptional({ description: 'What was discussed.', example: 'Sent the quotation; decision expected next week.' })
+  @ValidateIf(present('content')) @IsString() @IsNotEmpty() @MaxLength(5000)
+  content?: string;
+
+  @ApiPropertyOptional({ description: 'When it happened.', example: '2025-03-28T08:00:00.000Z', format: 'date-time' })
+  @ValidateIf(present('time')) @IsDateString({ strict: true })
+  time?: string;
+
+  @ApiPropertyOptional({ description: 'When to follow up next; null for no plan.', example: '2025-04-04T08:00:00.000Z', format: 'date-time', nullable: true, type: String })
+  @ValidateIf((o) => o.nextFollowUpAt !== undefined && o.nextFollowUpAt !== null) @IsDateString({ strict: true })
+  nextFollowUpAt?: string | null;
+}
+
 export class FollowUpDto {
   @ApiProperty({ description: 'Follow-up id.', example: '0190a6e2-7b3c-7d4e-8f00-000000000400', format: 'uuid' }) id!: string;
+  @ApiProperty({ description: 'Business organisation.', example: '0190a6e2-7b3c-7d4e-8f00-000000000001', format: 'uuid' }) tenantId!: string;
   @ApiProperty({ description: 'Customer.', example: '0190a6e2-7b3c-7d4e-8f00-000000000100', format: 'uuid' }) customerId!: string;
   @ApiProperty({ description: 'Contact.', example: null, format: 'uuid', nullable: true, type: String }) contactId!: string | null;
   @ApiProperty({ description: 'Author and owner.', example: '0190a6e2-7b3c-7d4e-8f00-000000000003', format: 'uuid' }) ownerId!: string;
@@ -42,6 +66,7 @@ export class FollowUpDto {
   @ApiProperty({ description: 'When to follow up next.', example: null, format: 'date-time', nullable: true, type: String }) nextFollowUpAt!: string | null;
   @ApiProperty({ description: 'When it was recorded.', example: '2025-03-28T08:10:00.000Z', format: 'date-time' }) createdAt!: string;
   @ApiProperty({ description: 'When it last changed.', example: '2025-03-28T08:10:00.000Z', format: 'date-time' }) updatedAt!: string;
+  @ApiProperty({ description: 'When it was deleted; null while live.', example: null, format: 'date-time', nullable: true, type: String }) deletedAt!: string | null;
 }
 
 export class FollowUpPageDto {

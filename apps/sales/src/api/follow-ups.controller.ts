@@ -1,11 +1,11 @@
-import { Body, Controller, Get, Param, Post, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
+import { ApiBearerAuth, ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { ApiListQuery, ApiProblems } from '@crm/platform';
-import { CreateFollowUpHandler } from '../application/follow-ups/create-follow-up.handler';
+import { CreateFollowUpHandler, DeleteFollowUpHandler, UpdateFollowUpHandler } from '../application/follow-ups/follow-up-commands';
 import { FollowUpQueries } from '../application/follow-ups/follow-up-queries';
 import { FollowUpView } from '../application/follow-ups/follow-up-view';
-import { CreateFollowUpDto, FollowUpDto, FollowUpPageDto } from './follow-up.dto';
-import { Ctx, RequestContext } from '@crm/access';
+import { CreateFollowUpDto, FollowUpDto, FollowUpPageDto, UpdateFollowUpDto } from './follow-up.dto';
+import { Ctx, DataScoped, RequestContext } from '@crm/access';
 
 @ApiTags('follow-ups')
 @ApiBearerAuth('bearer')
@@ -14,9 +14,12 @@ export class FollowUpsController {
   constructor(
     private readonly queries: FollowUpQueries,
     private readonly createFollowUp: CreateFollowUpHandler,
+    private readonly updateFollowUp: UpdateFollowUpHandler,
+    private readonly deleteFollowUp: DeleteFollowUpHandler,
   ) {}
 
   @Get()
+  @DataScoped('follow-up', 'query')
   @ApiOperation({ summary: 'List the follow-ups your data scope lets you query' })
   @ApiListQuery(['time', 'createdAt'], { customerId: 'Follow-ups of this customer.' })
   @ApiOkResponse({ type: FollowUpPageDto })
@@ -26,6 +29,7 @@ export class FollowUpsController {
   }
 
   @Get(':id')
+  @DataScoped('follow-up', 'view', { record: 'path' })
   @ApiOperation({ summary: 'Get a follow-up' })
   @ApiOkResponse({ type: FollowUpDto })
   @ApiProblems('not-found')
@@ -34,10 +38,30 @@ export class FollowUpsController {
   }
 
   @Post()
+  @DataScoped('customer', 'edit', { record: 'body.customerId' })
   @ApiOperation({ summary: 'Record a follow-up on a customer you may edit; you are its author' })
   @ApiCreatedResponse({ type: FollowUpDto })
   @ApiProblems('forbidden', 'not-found')
   create(@Ctx() ctx: RequestContext, @Body() body: CreateFollowUpDto): Promise<FollowUpView> {
     return this.createFollowUp.execute(ctx, body);
+  }
+
+  @Patch(':id')
+  @DataScoped('follow-up', 'edit', { record: 'path' })
+  @ApiOperation({ summary: 'Correct a follow-up (403 when you may view but not edit it)' })
+  @ApiOkResponse({ type: FollowUpDto })
+  @ApiProblems('forbidden', 'not-found')
+  update(@Ctx() ctx: RequestContext, @Param('id') id: string, @Body() body: UpdateFollowUpDto): Promise<FollowUpView> {
+    return this.updateFollowUp.execute(ctx, id, body);
+  }
+
+  @Delete(':id')
+  @HttpCode(204)
+  @DataScoped('follow-up', 'edit', { record: 'path' })
+  @ApiOperation({ summary: 'Delete a follow-up (soft delete)' })
+  @ApiNoContentResponse({ description: 'Deleted.' })
+  @ApiProblems('forbidden', 'not-found')
+  async remove(@Ctx() ctx: RequestContext, @Param('id') id: string): Promise<void> {
+    await this.deleteFollowUp.execute(ctx, id);
   }
 }

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { FieldError, ListSpec, Page, UUID_PATTERN, parseListQuery, validationError } from '@crm/kernel';
+import { FieldError, ListSpec, Page, UUID_PATTERN, instantFilter, parseListQuery, validationError } from '@crm/kernel';
 import { ClientType, LoginFailureReason, LoginLogEntity } from '../../infrastructure/login-log.entity';
 import { applySortAndPage } from '@crm/persistence';
 import { RequestContext, requireAdmin } from '@crm/access';
@@ -46,14 +46,8 @@ export class LoginLogQueries {
     const q = parseListQuery(query, LIST);
     const { userId, username, success, from, to } = q.filters;
     const errors: FieldError[] = [];
-    const instant = (field: string, value: string | undefined): Date | undefined => {
-      if (value === undefined) return undefined;
-      const d = new Date(value);
-      if (!/^\d{4}-\d{2}-\d{2}/.test(value) || Number.isNaN(d.getTime())) errors.push({ field, message: 'must be an ISO 8601 date or date-time' });
-      return d;
-    };
-    const fromAt = instant('from', from);
-    const toAt = instant('to', to);
+    const fromAt = instantFilter('from', from, errors);
+    const toAt = instantFilter('to', to, errors);
     if (success !== undefined && success !== 'true' && success !== 'false') errors.push({ field: 'success', message: 'must be true or false' });
     if (errors.length) throw validationError(errors, 'The list parameters are invalid.');
 

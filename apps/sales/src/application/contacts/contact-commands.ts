@@ -3,6 +3,8 @@ import { DataSource } from 'typeorm';
 import { ContactCreated, ContactDeleted, ContactUpdated } from '@crm/contracts';
 import { newId, notFound } from '@crm/kernel';
 import { publishInTransaction } from '@crm/messaging';
+import { audit } from '../audit';
+import { assertDictionaryCodes } from '../../dictionaries/dictionaries.service';
 import { ContactEntity } from '../../infrastructure/contact.entity';
 import { findCustomer } from '../customers/customer-view';
 import { ContactView, contactNotFound, findContact, toContactView } from './contact-view';
@@ -33,6 +35,7 @@ export class CreateContactHandler {
       const customer = await findCustomer(m, tenantId, input.customerId);
       if (!customer) throw customerOfContactNotFound();
       await requireRecordAccess(m, ctx, 'customer', customer, 'edit', customerOfContactNotFound);
+      await assertDictionaryCodes(m, tenantId, 'contact', input);
       const now = new Date();
       const contact = m.getRepository(ContactEntity).create({
         id: newId(),
@@ -53,6 +56,7 @@ export class CreateContactHandler {
       await m.getRepository(ContactEntity).insert(contact);
       const view = toContactView(contact);
       await publishInTransaction(m, ContactCreated, { tenantId, subject: contact.id, data: view, traceparent: ctx.traceparent });
+      await audit(m, ctx, { objectType: 'contact', objectId: contact.id, action: 'create', after: view });
       return view;
     });
   }
@@ -71,6 +75,8 @@ export class UpdateContactHandler {
       const contact = await findContact(m, tenantId, id, true);
       if (!contact) throw contactNotFound();
       await requireRecordAccess(m, ctx, 'contact', contact, 'edit', contactNotFound);
+      await assertDictionaryCodes(m, tenantId, 'contact', input, contact);
+      const before = toContactView(contact);
       const changes: Partial<ContactEntity> = {};
       for (const key of ['name', 'title', 'phones', 'email', 'decisionRole'] as const) {
         if (input[key] !== undefined) Object.assign(changes, { [key]: input[key] });
@@ -79,6 +85,7 @@ export class UpdateContactHandler {
       await m.getRepository(ContactEntity).update({ id, tenantId }, { ...changes, updatedAt: contact.updatedAt, updatedBy: userId });
       const view = toContactView(contact);
       await publishInTransaction(m, ContactUpdated, { tenantId, subject: id, data: view, traceparent: ctx.traceparent });
+      await audit(m, ctx, { objectType: 'contact', objectId: id, action: 'update', before, after: view });
       return view;
     });
   }
@@ -94,10 +101,13 @@ export class DeleteContactHandler {
       const contact = await findContact(m, tenantId, id, true);
       if (!contact) throw contactNotFound();
       await requireRecordAccess(m, ctx, 'contact', contact, 'edit', contactNotFound);
+      const before = toContactView(contact);
       const now = new Date();
       Object.assign(contact, { deletedAt: now, updatedAt: now, updatedBy: userId });
       await m.getRepository(ContactEntity).update({ id, tenantId }, { deletedAt: now, updatedAt: now, updatedBy: userId });
-      await publishInTransaction(m, ContactDeleted, { tenantId, subject: id, data: toContactView(contact), traceparent: ctx.traceparent });
+      const after = toContactView(contact);
+      await publishInTransaction(m, ContactDeleted, { tenantId, subject: id, data: after, traceparent: ctx.traceparent });
+      await audit(m, ctx, { objectType: 'contact', objectId: id, action: 'delete', before, after });
     });
   }
 }

@@ -4,6 +4,7 @@ import { ContactUpdated, CustomerUpdated } from '@crm/contracts';
 import { validationError } from '@crm/kernel';
 import { publishInTransaction } from '@crm/messaging';
 import { ContactEntity } from '../../infrastructure/contact.entity';
+import { audit } from '../audit';
 import { CustomerEntity } from '../../infrastructure/customer.entity';
 import { toContactView } from '../contacts/contact-view';
 import { CustomerView, customerNotFound, findCustomer, toCustomerView } from './customer-view';
@@ -23,17 +24,22 @@ export class AssignCustomerOwnerHandler {
       // The org projection is the service's copy of identity's users: the owner must be one of them.
       const [user] = await m.query('SELECT 1 FROM org_users WHERE id = $1 AND tenant_id = $2', [ownerId, tenantId]);
       if (!user) throw validationError([{ field: 'ownerId', message: 'No such user in this organisation.' }]);
+      const before = toCustomerView(customer);
       const now = new Date();
       Object.assign(customer, { ownerId, updatedAt: now, updatedBy: userId });
       await m.getRepository(CustomerEntity).update({ id, tenantId }, { ownerId, updatedAt: now, updatedBy: userId });
       const view = toCustomerView(customer);
       await publishInTransaction(m, CustomerUpdated, { tenantId, subject: id, data: view, traceparent: ctx.traceparent });
+      await audit(m, ctx, { objectType: 'customer', objectId: id, action: 'owner-change', before, after: view });
 
       const contacts = await m.getRepository(ContactEntity).find({ where: { tenantId, customerId: id } });
       for (const contact of contacts.filter((c) => c.ownerId !== ownerId)) {
+        const contactBefore = toContactView(contact);
         Object.assign(contact, { ownerId, updatedAt: now, updatedBy: userId });
         await m.getRepository(ContactEntity).update({ id: contact.id, tenantId }, { ownerId, updatedAt: now, updatedBy: userId });
-        if (!contact.deletedAt) await publishInTransaction(m, ContactUpdated, { tenantId, subject: contact.id, data: toContactView(contact), traceparent: ctx.traceparent });
+        const contactAfter = toContactView(contact);
+        if (!contact.deletedAt) await publishInTransaction(m, ContactUpdated, { tenantId, subject: contact.id, data: contactAfter, traceparent: ctx.traceparent });
+        await audit(m, ctx, { objectType: 'contact', objectId: contact.id, action: 'owner-change', before: contactBefore, after: contactAfter });
       }
       return view;
     });

@@ -4,6 +4,8 @@ import { CustomerCreated } from '@crm/contracts';
 import { NumberingRule, newId } from '@crm/kernel';
 import { publishInTransaction } from '@crm/messaging';
 import { nextCode } from '@crm/persistence';
+import { audit } from '../audit';
+import { assertDictionaryCodes } from '../../dictionaries/dictionaries.service';
 import { CustomerEntity } from '../../infrastructure/customer.entity';
 import { CustomerFields, CustomerView, OPTIONAL_CUSTOMER_FIELDS, toCustomerView } from './customer-view';
 import { RequestContext } from '@crm/access';
@@ -19,6 +21,7 @@ export class CreateCustomerHandler {
   execute(ctx: RequestContext, input: CustomerFields): Promise<CustomerView> {
     const { tenantId, userId } = ctx.caller;
     return this.dataSource.transaction(async (m) => {
+      await assertDictionaryCodes(m, tenantId, 'customer', input);
       const now = new Date();
       const customer = m.getRepository(CustomerEntity).create({
         id: newId(),
@@ -37,6 +40,7 @@ export class CreateCustomerHandler {
       await m.getRepository(CustomerEntity).insert(customer);
       const view = toCustomerView(customer);
       await publishInTransaction(m, CustomerCreated, { tenantId, subject: customer.id, data: view, traceparent: ctx.traceparent });
+      await audit(m, ctx, { objectType: 'customer', objectId: customer.id, action: 'create', after: view });
       return view;
     });
   }

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { RequestContext, applyDataScope, requireRecordAccess } from '@crm/access';
+import { Caller, RequestContext, ResolvedScope, applyDataScope, requireRecordAccess, resolveScope, scopeCondition } from '@crm/access';
 import { ListSpec, Page, UUID_PATTERN, parseListQuery, validationError } from '@crm/kernel';
 import { CustomerEntity } from '../../infrastructure/customer.entity';
 import { CustomerView, customerNotFound, findCustomer, toCustomerView } from './customer-view';
@@ -18,6 +18,7 @@ const RECYCLE_BIN: ListSpec = {
 };
 const SORT_COLUMNS: Record<string, string> = { name: 'c.name', code: 'c.code', createdAt: 'c.createdAt', updatedAt: 'c.updatedAt', deletedAt: 'c.deletedAt' };
 export const RECYCLABLE_OBJECTS = ['customer'] as const;
+const LIST_SCOPE = { object: 'customer', action: 'query' } as const;
 
 /** Reads of customers: lists narrowed by the caller's data scope in SQL, single records checked against it. */
 @Injectable()
@@ -36,10 +37,40 @@ export class CustomerQueries {
     if (type !== undefined) qb.andWhere('c.type = :type', { type });
     if (level !== undefined) qb.andWhere('c.level = :level', { level });
     if (text) qb.andWhere("(c.name ILIKE :text ESCAPE '\\' OR c.phone ILIKE :text ESCAPE '\\' OR c.code ILIKE :text ESCAPE '\\')", { text: containsPattern(text) });
-    await applyDataScope(qb, ctx.caller, { object: 'customer', action: 'query', alias: 'c' });
+    const scope = await resolveScope(this.dataSource.manager, ctx.caller, LIST_SCOPE);
+    await applyDataScope(qb, ctx.caller, { ...LIST_SCOPE, alias: 'c', resolved: scope });
     applySortAndPage(qb, q, SORT_COLUMNS, 'c.id');
-    const [rows, total] = await qb.getManyAndCount();
-    return { items: rows.map(toCustomerView), total, page: q.page, pageSize: q.pageSize };
+    // The page and the total at once, on two connections. Without filters on other columns, nor
+    // shares (which reach beyond owners), the total is a sum of live counters, not a count.
+    const fromCounters = type === undefined && level === undefined && !text && !scope.hasGrants;
+    const total = fromCounters ? this.liveCount(ctx.caller, scope, ownerId) : qb.clone().getCount();
+    const [rows, count] = await Promise.all([qb.getMany(), total]);
+    return { items: rows.map(toCustomerView), total: count, page: q.page, pageSize: q.pageSize };
+  }
+
+  /**
+   * Live customers in the caller's scope (of one owner when given), exact, from the counters the
+   * triggers keep (migrations/customer-counts): per department when the scope is departments only
+   * (a manager's subtree sums hundreds of rows, not thousands), else per owner.
+   */
+  private async liveCount(caller: Caller, scope: ResolvedScope, ownerId?: string): Promise<number> {
+    const byDepartment =
+      ownerId === undefined && scope.levels.every((l) => l === 'DEPARTMENT' || (l === 'DEPARTMENT_AND_SUBDEPARTMENTS' && scope.departmentPath !== null));
+    // Without grants the condition tests tenant, owner and the owner's department: the id column is never named,
+    // nor, for departments only, the owner.
+    const { sql, params } = scopeCondition(caller, LIST_SCOPE, scope, {
+      tenant: 'k.tenant_id',
+      owner: byDepartment ? 'NULL' : 'k.owner_id',
+      ownerDepartment: 'k.department_id',
+      id: 'NULL',
+    });
+    const qb = this.dataSource
+      .createQueryBuilder()
+      .select('COALESCE(sum(k.live), 0)', 'total')
+      .from(byDepartment ? 'customer_department_counts' : 'customer_owner_counts', 'k')
+      .where(sql, params);
+    if (ownerId !== undefined) qb.andWhere('k.owner_id = :ownerId', { ownerId });
+    return Number((await qb.getRawOne<{ total: string }>())!.total);
   }
 
   async get(ctx: RequestContext, id: string): Promise<CustomerView> {

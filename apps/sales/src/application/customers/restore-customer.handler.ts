@@ -3,6 +3,7 @@ import { DataSource } from 'typeorm';
 import { CustomerRestored } from '@crm/contracts';
 import { conflict } from '@crm/kernel';
 import { publishInTransaction } from '@crm/messaging';
+import { audit } from '../audit';
 import { CustomerEntity } from '../../infrastructure/customer.entity';
 import { CustomerView, customerNotFound, findCustomer, toCustomerView } from './customer-view';
 import { RequestContext, requireRecordAccess } from '@crm/access';
@@ -20,6 +21,7 @@ export class RestoreCustomerHandler {
       await requireRecordAccess(m, ctx, 'customer', customer, 'edit', customerNotFound);
       if (!customer.deletedAt) throw conflict('CUSTOMER.NOT_DELETED', 'The customer is not in the recycle bin.');
       const deletedAt = customer.deletedAt;
+      const before = toCustomerView(customer);
       const now = new Date();
       Object.assign(customer, { deletedAt: null, updatedAt: now, updatedBy: userId });
       await m.getRepository(CustomerEntity).update({ id, tenantId }, { deletedAt: null, updatedAt: now, updatedBy: userId });
@@ -27,6 +29,7 @@ export class RestoreCustomerHandler {
       await m.query('UPDATE follow_ups SET deleted_at = NULL WHERE tenant_id = $1 AND customer_id = $2 AND deleted_at = $3', [tenantId, id, deletedAt]);
       const view = toCustomerView(customer);
       await publishInTransaction(m, CustomerRestored, { tenantId, subject: id, data: view, traceparent: ctx.traceparent });
+      await audit(m, ctx, { objectType: 'customer', objectId: id, action: 'restore', before, after: view });
       return view;
     });
   }

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { RecordShare, RequestContext, ShareAccess, addShare, requireRecordAccess } from '@crm/access';
 import { validationError } from '@crm/kernel';
+import { audit } from '../audit';
 import { customerNotFound, findCustomer } from './customer-view';
 
 export interface ShareCustomerInput {
@@ -23,7 +24,10 @@ export class ShareCustomerHandler {
       const customer = await findCustomer(m, ctx.caller.tenantId, id);
       if (!customer) throw customerNotFound();
       await requireRecordAccess(m, ctx, 'customer', customer, 'edit', customerNotFound);
-      return addShare(m, ctx.caller, { object: 'customer', recordId: id, userId: input.userId, departmentId: input.departmentId, access: input.access, expiresAt });
+      const share = await addShare(m, ctx.caller, { object: 'customer', recordId: id, userId: input.userId, departmentId: input.departmentId, access: input.access, expiresAt });
+      const { userId, departmentId, access } = share;
+      await audit(m, ctx, { objectType: 'customer', objectId: id, action: 'share', after: { shareId: share.id, userId, departmentId, access, expiresAt: share.expiresAt } });
+      return share;
     });
   }
 }

@@ -2,6 +2,8 @@ import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { CustomerUpdated } from '@crm/contracts';
 import { publishInTransaction } from '@crm/messaging';
+import { audit } from '../audit';
+import { assertDictionaryCodes } from '../../dictionaries/dictionaries.service';
 import { CustomerEntity } from '../../infrastructure/customer.entity';
 import { CustomerFields, CustomerView, OPTIONAL_CUSTOMER_FIELDS, customerNotFound, findCustomer, toCustomerView } from './customer-view';
 import { RequestContext, requireRecordAccess } from '@crm/access';
@@ -19,6 +21,8 @@ export class UpdateCustomerHandler {
       const customer = await findCustomer(m, tenantId, id, { lock: true });
       if (!customer) throw customerNotFound();
       await requireRecordAccess(m, ctx, 'customer', customer, 'edit', customerNotFound);
+      await assertDictionaryCodes(m, tenantId, 'customer', input, customer);
+      const before = toCustomerView(customer);
       const changes: Partial<CustomerEntity> = {};
       for (const key of ['name', 'tags', ...OPTIONAL_CUSTOMER_FIELDS] as const) {
         if (input[key] !== undefined) Object.assign(changes, { [key]: input[key] });
@@ -27,6 +31,7 @@ export class UpdateCustomerHandler {
       await m.getRepository(CustomerEntity).update({ id, tenantId }, { ...changes, updatedAt: customer.updatedAt, updatedBy: userId });
       const view = toCustomerView(customer);
       await publishInTransaction(m, CustomerUpdated, { tenantId, subject: id, data: view, traceparent: ctx.traceparent });
+      await audit(m, ctx, { objectType: 'customer', objectId: id, action: 'update', before, after: view });
       return view;
     });
   }

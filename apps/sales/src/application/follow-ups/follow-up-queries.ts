@@ -3,7 +3,7 @@ import { DataSource } from 'typeorm';
 import { RequestContext, applyDataScope, requireRecordAccess } from '@crm/access';
 import { ListSpec, Page, UUID_PATTERN, parseListQuery } from '@crm/kernel';
 import { FollowUpEntity } from '../../infrastructure/follow-up.entity';
-import { FollowUpView, followUpNotFound, toFollowUpView } from './follow-up-view';
+import { FollowUpView, findFollowUp, followUpNotFound, toFollowUpView } from './follow-up-view';
 import { applySortAndPage } from '@crm/persistence';
 
 const LIST: ListSpec = {
@@ -33,11 +33,8 @@ export class FollowUpQueries {
   }
 
   async get(ctx: RequestContext, id: string): Promise<FollowUpView> {
-    if (!UUID_PATTERN.test(id)) throw followUpNotFound();
     const m = this.dataSource.manager;
-    const followUp = await m.getRepository(FollowUpEntity).createQueryBuilder('f')
-      .where('f.id = :id AND f.tenantId = :tenantId AND f.deletedAt IS NULL', { id, tenantId: ctx.caller.tenantId })
-      .getOne();
+    const followUp = await findFollowUp(m, ctx.caller.tenantId, id);
     if (!followUp) throw followUpNotFound();
     await requireRecordAccess(m, ctx, 'follow-up', followUp, 'view', followUpNotFound);
     return toFollowUpView(followUp);

@@ -1,0 +1,193 @@
+/**
+ * Accountability through the gateway: the operation log (one entry per change, with the changed
+ * fields, the actor, the request id and the client address) and handovers across services.
+ */
+import { randomUUID } from 'node:crypto';
+import { Answer, RunningSystem, eventually, request, startSystem, waitUntilHealthy } from './support/system';
+
+jest.setTimeout(120_000);
+
+describe('accountability: audit log and handovers', () => {
+  let system: RunningSystem;
+  let admin: string;
+  let leaver: { id: string; token: string };
+  let receiver: { id: string; token: string };
+  const http = (method: string, path: string, token?: string, body?: unknown, headers?: Record<string, string>): Promise<Answer> =>
+    request(system.gateway, method, path, { token, body, headers });
+
+  const auditOf = async (objectId: string, expected: number) =>
+    eventually(`${expected} audit entries of ${objectId}`, async () => {
+      const res = await http('GET', `/api/v1/audit-logs?objectId=${objectId}&sort=at&pageSize=200`, admin);
+      expect(res.status).toBe(200);
+      return res.body.items.length >= expected ? res.body.items : undefined;
+    });
+
+  beforeAll(async () => {
+    system = await startSystem({ label: 'accountability' });
+    expect((await waitUntilHealthy(system.gateway)).status).toBe(200);
+    const login = async (username: string, password: string) => {
+      const res = await http('POST', '/api/v1/auth/login', undefined, { tenant: 'demo', username, password });
+      expect(res.status).toBe(200);
+      return res.body.accessToken as string;
+    };
+    admin = await login('admin', system.adminPassword);
+    const roles = await http('GET', '/api/v1/roles?code=account-manager', admin);
+    const dept = await http('POST', '/api/v1/departments', admin, { name: 'Accountability' });
+    expect(dept.status).toBe(201);
+    const user = async (username: string) => {
+      const res = await http('POST', '/api/v1/users', admin, {
+        username,
+        password: 'Password-123',
+        name: username,
+        departmentId: dept.body.id,
+        roleIds: [roles.body.items[0].id],
+      });
+      expect(res.status).toBe(201);
+      return { id: res.body.id as string, token: await login(username, 'Password-123') };
+    };
+    leaver = await user('leaver');
+    receiver = await user('receiver');
+    // Sales knows the users once identity's events reach its org projection.
+    await eventually('users in sales', async () => ((await http('POST', '/api/v1/customers', leaver.token, { name: 'warm-up' })).status === 201 ? true : undefined));
+  });
+
+  afterAll(async () => {
+    await system?.stop();
+  });
+
+  it('records exactly one entry per create, update, delete and restore of a customer, with the changed fields, actor, request id and IP', async () => {
+    const requestId = randomUUID();
+    const created = await http('POST', '/api/v1/customers', leaver.token, { name: 'Audit Co', phone: '0571-8888' });
+    expect(created.status).toBe(201);
+    const id = created.body.id;
+    expect((await http('PATCH', `/api/v1/customers/${id}`, leaver.token, { remarks: 'met at the fair', name: 'Audit Co' }, { 'x-request-id': requestId })).status).toBe(200);
+    expect((await http('DELETE', `/api/v1/customers/${id}`, leaver.token)).status).toBe(204);
+    expect((await http('POST', `/api/v1/customers/${id}/restore`, leaver.token)).status).toBe(200);
+
+    const entries = await auditOf(id, 4);
+    expect(entries.map((e: { action: string }) => e.action)).toEqual(['create', 'update', 'delete', 'restore']);
+    for (const e of entries) expect(e).toMatchObject({ service: 'sales', objectType: 'customer', objectId: id, actorId: leaver.id, ip: expect.any(String) });
+    expect(entries[0].changes).toEqual(
+      expect.arrayContaining([
+        { field: 'name', before: null, after: 'Audit Co' },
+        { field: 'phone', before: null, after: '0571-8888' },
+        { field: 'code', before: null, after: created.body.code },
+      ]),
+    );
+    // The unchanged name is not a change.
+    expect(entries[1]).toMatchObject({ requestId, changes: [{ field: 'remarks', before: null, after: 'met at the fair' }] });
+    expect(entries[2].changes).toEqual([{ field: 'deletedAt', before: null, after: expect.any(String) }]);
+    expect(entries[3].changes).toEqual([{ field: 'deletedAt', before: entries[2].changes[0].after, after: null }]);
+    await new Promise((r) => setTimeout(r, 500));
+    expect((await http('GET', `/api/v1/audit-logs?objectId=${id}`, admin)).body.total).toBe(4);
+  });
+
+  it('records contacts and follow-ups the same way', async () => {
+    const customer = await http('POST', '/api/v1/customers', leaver.token, { name: 'Contacts Co' });
+    const contact = await http('POST', '/api/v1/contacts', leaver.token, { customerId: customer.body.id, name: 'Wang Wei' });
+    expect(contact.status).toBe(201);
+    expect((await http('PATCH', `/api/v1/contacts/${contact.body.id}`, leaver.token, { title: 'Buyer' })).status).toBe(200);
+    expect((await http('DELETE', `/api/v1/contacts/${contact.body.id}`, leaver.token)).status).toBe(204);
+    const followUp = await http('POST', '/api/v1/follow-ups', leaver.token, { customerId: customer.body.id, type: 'call', content: 'First call' });
+    expect(followUp.status).toBe(201);
+    const patched = await http('PATCH', `/api/v1/follow-ups/${followUp.body.id}`, leaver.token, { content: 'First call: wants a quote', type: 'visit' });
+    expect(patched.status).toBe(200);
+    expect(patched.body).toMatchObject({ content: 'First call: wants a quote', type: 'visit' });
+    expect((await http('DELETE', `/api/v1/follow-ups/${followUp.body.id}`, leaver.token)).status).toBe(204);
+    expect((await http('GET', `/api/v1/follow-ups/${followUp.body.id}`, leaver.token)).status).toBe(404);
+
+    const contactEntries = await auditOf(contact.body.id, 3);
+    expect(contactEntries.map((e: { action: string }) => e.action)).toEqual(['create', 'update', 'delete']);
+    expect(contactEntries[1].changes).toEqual([{ field: 'title', before: null, after: 'Buyer' }]);
+    const followUpEntries = await auditOf(followUp.body.id, 3);
+    expect(followUpEntries.map((e: { action: string }) => e.action)).toEqual(['create', 'update', 'delete']);
+    expect(followUpEntries[1].changes).toEqual([
+      { field: 'type', before: 'call', after: 'visit' },
+      { field: 'content', before: 'First call', after: 'First call: wants a quote' },
+    ]);
+  });
+
+  it('serves the log to administrators only, with filters checked', async () => {
+    expect((await http('GET', '/api/v1/audit-logs', leaver.token)).status).toBe(403);
+    expect((await http('GET', '/api/v1/audit-logs')).status).toBe(401);
+    const bad = await http('GET', '/api/v1/audit-logs?action=explode&from=yesterday', admin);
+    expect(bad.status).toBe(400);
+    expect(bad.body.errors.map((e: { field: string }) => e.field).sort()).toEqual(['action', 'from']);
+    const mine = await http('GET', `/api/v1/audit-logs?actorId=${leaver.id}&action=create&objectType=customer&from=2000-01-01`, admin);
+    expect(mine.status).toBe(200);
+    expect(mine.body.total).toBeGreaterThanOrEqual(3);
+    for (const e of mine.body.items) expect(e).toMatchObject({ actorId: leaver.id, action: 'create', objectType: 'customer' });
+    expect((await http('GET', '/api/v1/audit-logs?to=2000-01-01', admin)).body.total).toBe(0);
+  });
+
+  it('hands every customer, contact and follow-up of a leaver to the receiver, once, with progress and counts per service', async () => {
+    const a = await http('POST', '/api/v1/customers', leaver.token, { name: 'Handover A' });
+    const b = await http('POST', '/api/v1/customers', leaver.token, { name: 'Handover B' });
+    await http('POST', '/api/v1/contacts', leaver.token, { customerId: a.body.id, name: 'Contact A' });
+    await http('POST', '/api/v1/follow-ups', leaver.token, { customerId: b.body.id, type: 'visit', content: 'Visited' });
+    expect((await http('DELETE', `/api/v1/customers/${b.body.id}`, leaver.token)).status).toBe(204); // in the recycle bin: moves too
+
+    const owned = async (userId: string) => {
+      const sales = system.databases.sales;
+      const { Client } = await import('pg');
+      const db = new Client({ connectionString: sales });
+      await db.connect();
+      try {
+        const counts: Record<string, number> = {};
+        for (const [object, table] of [['customer', 'customers'], ['contact', 'contacts'], ['follow-up', 'follow_ups']]) {
+          counts[object] = (await db.query(`SELECT count(*)::int AS n FROM ${table} WHERE owner_id = $1`, [userId])).rows[0].n;
+        }
+        return counts;
+      } finally {
+        await db.end();
+      }
+    };
+    const before = await owned(leaver.id);
+    expect(before.customer).toBeGreaterThanOrEqual(5);
+
+    expect((await http('POST', '/api/v1/handovers', leaver.token, { fromUserId: leaver.id, toUserId: receiver.id })).status).toBe(403);
+    expect((await http('POST', '/api/v1/handovers', admin, { fromUserId: leaver.id, toUserId: leaver.id })).status).toBe(400);
+    expect((await http('POST', '/api/v1/handovers', admin, { fromUserId: leaver.id, toUserId: randomUUID() })).status).toBe(400);
+
+    const started = await http('POST', '/api/v1/handovers', admin, { fromUserId: leaver.id, toUserId: receiver.id });
+    expect(started.status).toBe(201);
+    expect(started.body).toMatchObject({ fromUserId: leaver.id, toUserId: receiver.id, requestedBy: expect.any(String) });
+    const done = await eventually('handover completed', async () => {
+      const res = await http('GET', `/api/v1/handovers/${started.body.id}`, admin);
+      return res.body.status === 'completed' ? res.body : undefined;
+    });
+    expect(done.parts.map((p: { service: string; status: string }) => [p.service, p.status])).toEqual([
+      ['after-sales', 'completed'],
+      ['marketing', 'completed'],
+      ['sales', 'completed'],
+    ]);
+    expect(done.totals).toEqual(before);
+    expect(await owned(leaver.id)).toEqual({ customer: 0, contact: 0, 'follow-up': 0 });
+    expect((await owned(receiver.id)).customer).toBe(before.customer);
+    const customerOfReceiver = await http('GET', `/api/v1/customers/${a.body.id}`, receiver.token);
+    expect(customerOfReceiver.body.ownerId).toBe(receiver.id);
+
+    // One handover entry per record, on behalf of the administrator.
+    const entries = await auditOf(a.body.id, 2);
+    expect(entries.filter((e: { action: string }) => e.action === 'handover')).toEqual([
+      expect.objectContaining({ changes: [{ field: 'ownerId', before: leaver.id, after: receiver.id }], actorId: done.requestedBy }),
+    ]);
+    const handoverEntries = await eventually('all handover entries', async () => {
+      const res = await http('GET', `/api/v1/audit-logs?action=handover&pageSize=200`, admin);
+      return res.body.total === before.customer + before.contact + before['follow-up'] ? res.body.total : undefined;
+    });
+
+    // Again: a new job that finds nothing left, and changes nothing.
+    const again = await http('POST', '/api/v1/handovers', admin, { fromUserId: leaver.id, toUserId: receiver.id });
+    expect(again.status).toBe(201);
+    const second = await eventually('second handover completed', async () => {
+      const res = await http('GET', `/api/v1/handovers/${again.body.id}`, admin);
+      return res.body.status === 'completed' ? res.body : undefined;
+    });
+    expect(second.totals).toEqual({ customer: 0, contact: 0, 'follow-up': 0 });
+    expect((await http('GET', `/api/v1/audit-logs?action=handover`, admin)).body.total).toBe(handoverEntries);
+    const list = await http('GET', `/api/v1/handovers?fromUserId=${leaver.id}`, admin);
+    expect(list.body.items.map((h: { id: string }) => h.id)).toEqual([again.body.id, started.body.id]);
+    expect((await http('GET', `/api/v1/handovers/${randomUUID()}`, admin)).status).toBe(404);
+  });
+});
