@@ -190,4 +190,43 @@ describe('accountability: audit log and handovers', () => {
     expect(list.body.items.map((h: { id: string }) => h.id)).toEqual([again.body.id, started.body.id]);
     expect((await http('GET', `/api/v1/handovers/${randomUUID()}`, admin)).status).toBe(404);
   });
+
+  it('applies a data-rule change on the next requests once it reaches the services: account managers\u2019 customer query DEPARTMENT → SELF', async () => {
+    const colleague = await http('POST', '/api/v1/customers', receiver.token, { name: 'Colleague Co' });
+    expect(colleague.status).toBe(201);
+    const listsColleague = async () =>
+      ((await http('GET', '/api/v1/customers?pageSize=200', leaver.token)).body.items as { id: string }[]).some((c) => c.id === colleague.body.id);
+    expect(await listsColleague()).toBe(true); // same department, query scope DEPARTMENT
+
+    const role = (await http('GET', '/api/v1/roles?code=account-manager', admin)).body.items[0];
+    const put = async (scope: string) => {
+      const res = await http('PUT', `/api/v1/roles/${role.id}/data-rules`, admin, { items: [{ object: 'customer', action: 'query', scope }] });
+      expect(res.status).toBe(200);
+    };
+    await put('SELF');
+    const started = Date.now();
+    await eventually('the rule reaching sales', async () => ((await listsColleague()) ? undefined : true));
+    const propagationMs = Date.now() - started;
+    expect(propagationMs).toBeLessThan(5000);
+    // Every business service keeps the rules (the ones that hold customers' data apply them).
+    const { Client } = await import('pg');
+    for (const database of [system.databases.sales, system.databases.marketing, system.databases['after_sales']]) {
+      const db = new Client({ connectionString: database });
+      await db.connect();
+      try {
+        const rows = await eventually('the rule in every service', async () => {
+          const r = await db.query("SELECT scope FROM data_rules WHERE role_code = 'account-manager' AND object = 'customer' AND action = 'query'");
+          return r.rows.length > 0 && r.rows.every((row) => row.scope === 'SELF') ? r.rows : undefined;
+        });
+        expect(rows.length).toBeGreaterThan(0);
+      } finally {
+        await db.end();
+      }
+    }
+    // The view scope never reached the colleague's record: still 404 one by one.
+    expect((await http('GET', `/api/v1/customers/${colleague.body.id}`, leaver.token)).status).toBe(404);
+
+    await put('DEPARTMENT');
+    await eventually('the rule back', async () => ((await listsColleague()) ? true : undefined));
+  });
 });

@@ -30,6 +30,7 @@ import { RolesService } from './application/roles/roles.service';
 import { ProvisionTenantHandler } from './application/tenants/provision-tenant.handler';
 import { SeedDemoTenant } from './application/tenants/seed-demo-tenant';
 import { CreateUserHandler } from './application/users/create-user.handler';
+import { UnlockUserHandler } from './application/users/unlock-user.handler';
 import { UpdateUserHandler } from './application/users/update-user.handler';
 import { UserQueries } from './application/users/user-queries';
 import { IdentityConfig } from './config';
@@ -85,6 +86,7 @@ export class IdentityModule {
         UserQueries,
         CreateUserHandler,
         UpdateUserHandler,
+        UnlockUserHandler,
         {
           provide: HEALTH_CHECKS,
           useFactory: (ds: DataSource, broker: BrokerHealth) => ({ database: () => ds.query('SELECT 1'), broker }),

@@ -155,4 +155,15 @@ describe('identity: login log and lockout', () => {
     expect(reasons.filter((r: string) => r === 'locked')).toHaveLength(7);
     expect((await attempt('stormed', 'password-123')).body.code).toBe('AUTH.ACCOUNT_LOCKED');
   });
+
+  it('lets an administrator end a lockout early; others may not', async () => {
+    const userId = await newUser('unlocked');
+    for (let i = 0; i < 5; i++) await attempt('unlocked', `wrong-${i}`);
+    expect((await attempt('unlocked', 'password-123')).body.code).toBe('AUTH.ACCOUNT_LOCKED');
+    const other = await login(identity.url, 'logs', 'careless', 'password-123');
+    expect((await call(identity.url, 'POST', `/api/v1/users/${userId}/unlock`, { token: other.accessToken })).status).toBe(403);
+    expect((await call(identity.url, 'POST', '/api/v1/users/not-a-user/unlock', { token: t.token })).status).toBe(404);
+    expect((await call(identity.url, 'POST', `/api/v1/users/${userId}/unlock`, { token: t.token })).status).toBe(204);
+    await login(identity.url, 'logs', 'unlocked', 'password-123');
+  });
 });

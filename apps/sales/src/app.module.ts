@@ -3,18 +3,19 @@ import { BusinessServiceModule } from '@crm/access';
 import { ContactsController } from './api/contacts.controller';
 import { CustomersController, RecycleBinController } from './api/customers.controller';
 import { FollowUpsController } from './api/follow-ups.controller';
-import { CreateContactHandler, DeleteContactHandler, UpdateContactHandler } from './application/contacts/contact-commands';
+import { CreateContactHandler, DeleteContactHandler, RestoreContactHandler, UpdateContactHandler } from './application/contacts/contact-commands';
 import { ContactQueries } from './application/contacts/contact-queries';
 import { AssignCustomerOwnerHandler } from './application/customers/assign-customer-owner.handler';
 import { CreateCustomerHandler } from './application/customers/create-customer.handler';
 import { CustomerQueries } from './application/customers/customer-queries';
 import { DeleteCustomerHandler } from './application/customers/delete-customer.handler';
 import { RestoreCustomerHandler } from './application/customers/restore-customer.handler';
-import { ShareCustomerHandler } from './application/customers/share-customer.handler';
+import { CustomerSharesHandler, ShareCustomerHandler } from './application/customers/share-customer.handler';
 import { UpdateCustomerHandler } from './application/customers/update-customer.handler';
 import { CreateFollowUpHandler, DeleteFollowUpHandler, UpdateFollowUpHandler } from './application/follow-ups/follow-up-commands';
 import { FollowUpQueries } from './application/follow-ups/follow-up-queries';
 import { transferSalesRecords } from './application/handover/transfer-sales-records';
+import { PurgeRecycleBinJob } from './application/recycle-bin/purge-recycle-bin.job';
 import { SalesConfig } from './config';
 import { DictionariesModule } from './dictionaries/dictionaries.module';
 import { SALES_ENTITIES } from './infrastructure/entities';
@@ -29,6 +30,8 @@ export class SalesModule {
       imports: [DictionariesModule, BusinessServiceModule.forRoot({ service: 'sales', config, entities: SALES_ENTITIES, migrations: SALES_MIGRATIONS, handover: transferSalesRecords })],
       controllers: [CustomersController, RecycleBinController, ContactsController, FollowUpsController],
       providers: [
+        { provide: SalesConfig, useValue: config },
+        PurgeRecycleBinJob,
         CustomerQueries,
         CreateCustomerHandler,
         UpdateCustomerHandler,
@@ -36,10 +39,12 @@ export class SalesModule {
         RestoreCustomerHandler,
         AssignCustomerOwnerHandler,
         ShareCustomerHandler,
+        CustomerSharesHandler,
         ContactQueries,
         CreateContactHandler,
         UpdateContactHandler,
         DeleteContactHandler,
+        RestoreContactHandler,
         FollowUpQueries,
         CreateFollowUpHandler,
         UpdateFollowUpHandler,

@@ -1,3 +1,4 @@
+import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { randomUUID } from 'node:crypto';
 import { createServer } from 'node:http';
 import { AddressInfo } from 'node:net';
@@ -24,6 +25,8 @@ export async function eventually<T>(probe: () => Promise<T | undefined>, ms: num
 export type CallResult = { status: number; body: any; type: string };
 
 export interface SalesHarness {
+  /** The running service, for reaching its jobs (e.g. the recycle bin purge) directly. */
+  app: NestFastifyApplication;
   base: string;
   /** A connection to the service's own test database, for assertions on rows. */
   db: Client;
@@ -113,6 +116,7 @@ export async function startSalesHarness(name: string): Promise<SalesHarness> {
   for (const u of everyone) tokens.set(u.id, await sign(u, keys.privateKey));
 
   return {
+    app,
     base,
     db,
     identity,

@@ -254,6 +254,16 @@ export const ContactDeleted = defineEvent<ContactData>({
   example: { ...contact, updatedAt: deletedAt, deletedAt },
 });
 
+export const ContactRestored = defineEvent<ContactData>({
+  type: 'crm.sales.contact.restored',
+  version: 1,
+  topic: 'sales.contact.v1',
+  source: SOURCE,
+  description: 'A contact deleted on its own was brought back from the recycle bin. Contacts restored with their customer are announced by crm.sales.customer.restored only.',
+  schema: contactSchema,
+  example: { ...contact, updatedAt: '2025-03-30T09:00:00.000Z' },
+});
+
 const followUp: FollowUpData = {
   id: '0190a6e2-7b3c-7d4e-8f00-000000000400',
   tenantId: T,
@@ -300,5 +310,5 @@ export const FollowUpDeleted = defineEvent<FollowUpData>({
 });
 
 export const SALES_EVENTS = [
-  CustomerCreated, CustomerUpdated, CustomerDeleted, CustomerRestored, ContactCreated, ContactUpdated, ContactDeleted, FollowUpRecorded, FollowUpUpdated, FollowUpDeleted,
+  CustomerCreated, CustomerUpdated, CustomerDeleted, CustomerRestored, ContactCreated, ContactUpdated, ContactDeleted, ContactRestored, FollowUpRecorded, FollowUpUpdated, FollowUpDeleted,
 ];

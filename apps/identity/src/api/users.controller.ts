@@ -1,7 +1,8 @@
-import { Body, Controller, Get, Param, Patch, Post, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Body, Controller, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
+import { ApiBearerAuth, ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { ApiListQuery, ApiProblems } from '@crm/platform';
 import { CreateUserHandler } from '../application/users/create-user.handler';
+import { UnlockUserHandler } from '../application/users/unlock-user.handler';
 import { UpdateUserHandler } from '../application/users/update-user.handler';
 import { UserQueries } from '../application/users/user-queries';
 import { CreateUserDto, MeDto, UpdateUserDto, UserDto, UserPageDto } from './user.dto';
@@ -15,6 +16,7 @@ export class UsersController {
     private readonly queries: UserQueries,
     private readonly createUser: CreateUserHandler,
     private readonly updateUser: UpdateUserHandler,
+    private readonly unlockUser: UnlockUserHandler,
   ) {}
 
   @Get()
@@ -56,6 +58,16 @@ export class UsersController {
   @ApiProblems('forbidden', 'not-found', 'conflict')
   update(@Ctx() ctx: RequestContext, @Param('id') id: string, @Body() body: UpdateUserDto): Promise<UserDto> {
     return this.updateUser.execute(ctx, id, body);
+  }
+
+  @Post(':id/unlock')
+  @HttpCode(204)
+  @RequireRoles('admin')
+  @ApiOperation({ summary: 'End a sign-in lockout now and reset the failed-attempt count (administrators)' })
+  @ApiNoContentResponse({ description: 'The user may sign in again.' })
+  @ApiProblems('forbidden', 'not-found')
+  async unlock(@Ctx() ctx: RequestContext, @Param('id') id: string): Promise<void> {
+    await this.unlockUser.execute(ctx, id);
   }
 }
 

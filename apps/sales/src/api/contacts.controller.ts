@@ -1,7 +1,7 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { ApiListQuery, ApiProblems } from '@crm/platform';
-import { CreateContactHandler, DeleteContactHandler, UpdateContactHandler } from '../application/contacts/contact-commands';
+import { CreateContactHandler, DeleteContactHandler, RestoreContactHandler, UpdateContactHandler } from '../application/contacts/contact-commands';
 import { ContactQueries } from '../application/contacts/contact-queries';
 import { ContactView } from '../application/contacts/contact-view';
 import { ContactDto, ContactPageDto, CreateContactDto, UpdateContactDto } from './contact.dto';
@@ -16,6 +16,7 @@ export class ContactsController {
     private readonly createContact: CreateContactHandler,
     private readonly updateContact: UpdateContactHandler,
     private readonly deleteContact: DeleteContactHandler,
+    private readonly restoreContact: RestoreContactHandler,
   ) {}
 
   @Get()
@@ -63,5 +64,15 @@ export class ContactsController {
   @ApiProblems('forbidden', 'not-found')
   async remove(@Ctx() ctx: RequestContext, @Param('id') id: string): Promise<void> {
     await this.deleteContact.execute(ctx, id);
+  }
+
+  @Post(':id/restore')
+  @HttpCode(200)
+  @DataScoped('contact', 'edit', { record: 'path', deleted: true })
+  @ApiOperation({ summary: 'Bring back a contact deleted on its own (409 when its customer is in the recycle bin: restore the customer)' })
+  @ApiOkResponse({ type: ContactDto })
+  @ApiProblems('forbidden', 'not-found', 'conflict')
+  restore(@Ctx() ctx: RequestContext, @Param('id') id: string): Promise<ContactView> {
+    return this.restoreContact.execute(ctx, id);
   }
 }

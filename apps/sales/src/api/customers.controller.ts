@@ -1,16 +1,19 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Put, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiCreatedResponse, ApiExtraModels, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiQuery, ApiTags, getSchemaPath } from '@nestjs/swagger';
 import { AnySignedInUser, Ctx, DataScoped, RecordShare, RequestContext, RequireRoles } from '@crm/access';
+import { validationError } from '@crm/kernel';
 import { ApiListQuery, ApiProblems } from '@crm/platform';
+import { ContactQueries } from '../application/contacts/contact-queries';
 import { AssignCustomerOwnerHandler } from '../application/customers/assign-customer-owner.handler';
 import { CreateCustomerHandler } from '../application/customers/create-customer.handler';
 import { CustomerQueries } from '../application/customers/customer-queries';
 import { CustomerView } from '../application/customers/customer-view';
 import { DeleteCustomerHandler } from '../application/customers/delete-customer.handler';
 import { RestoreCustomerHandler } from '../application/customers/restore-customer.handler';
-import { ShareCustomerHandler } from '../application/customers/share-customer.handler';
+import { CustomerSharesHandler, ShareCustomerHandler } from '../application/customers/share-customer.handler';
 import { UpdateCustomerHandler } from '../application/customers/update-customer.handler';
 import { AssignCustomerOwnerDto, CreateCustomerDto, CustomerDto, CustomerPageDto, RecordShareDto, ShareCustomerDto, UpdateCustomerDto } from './customer.dto';
+import { ContactPageDto } from './contact.dto';
 
 @ApiTags('customers')
 @ApiBearerAuth('bearer')
@@ -24,6 +27,7 @@ export class CustomersController {
     private readonly restoreCustomer: RestoreCustomerHandler,
     private readonly assignOwner: AssignCustomerOwnerHandler,
     private readonly shareCustomer: ShareCustomerHandler,
+    private readonly shares: CustomerSharesHandler,
   ) {}
 
   @Get()
@@ -105,22 +109,54 @@ export class CustomersController {
   share(@Ctx() ctx: RequestContext, @Param('id') id: string, @Body() body: ShareCustomerDto): Promise<RecordShare> {
     return this.shareCustomer.execute(ctx, id, body);
   }
+
+  @Get(':id/shares')
+  @DataScoped('customer', 'edit', { record: 'path' })
+  @ApiOperation({ summary: 'The customer\u2019s shares, expired ones included (for those who may edit it)' })
+  @ApiOkResponse({ type: [RecordShareDto] })
+  @ApiProblems('forbidden', 'not-found')
+  listShares(@Ctx() ctx: RequestContext, @Param('id') id: string): Promise<RecordShare[]> {
+    return this.shares.list(ctx, id);
+  }
+
+  @Delete(':id/shares/:shareId')
+  @HttpCode(204)
+  @DataScoped('customer', 'edit', { record: 'path' })
+  @ApiOperation({ summary: 'End a share at once' })
+  @ApiNoContentResponse({ description: 'The share no longer grants anything.' })
+  @ApiProblems('forbidden', 'not-found')
+  async revokeShare(@Ctx() ctx: RequestContext, @Param('id') id: string, @Param('shareId') shareId: string): Promise<void> {
+    await this.shares.revoke(ctx, id, shareId);
+  }
 }
 
-@ApiTags('customers')
+const RECYCLABLE_OBJECTS = ['customer', 'contact'] as const;
+
+@ApiTags('recycle-bin')
 @ApiBearerAuth('bearer')
+@ApiExtraModels(CustomerPageDto, ContactPageDto)
 @Controller('api/v1/recycle-bin')
 export class RecycleBinController {
-  constructor(private readonly queries: CustomerQueries) {}
+  constructor(
+    private readonly customers: CustomerQueries,
+    private readonly contacts: ContactQueries,
+  ) {}
 
   @Get()
   @DataScoped('customer', 'edit', { deleted: true })
-  @ApiOperation({ summary: 'Soft-deleted records you may restore (those you may edit)' })
-  @ApiQuery({ name: 'object', required: true, description: 'Kind of record; today only `customer`.', enum: ['customer'] })
-  @ApiListQuery(['name', 'code', 'deletedAt'], { q: 'Name, phone or code contains (case-insensitive).' })
-  @ApiOkResponse({ type: CustomerPageDto })
+  @ApiOperation({
+    summary: 'Soft-deleted records you may restore (those you may edit)',
+    description:
+      '`object=customer`: deleted customers (their contacts and follow-ups come back with them). `object=contact`: contacts deleted on their own, whose customer is live. ' +
+      'Records stay here for the retention period (`RECYCLE_BIN_RETENTION_DAYS`), then are purged.',
+  })
+  @ApiQuery({ name: 'object', required: true, description: 'Kind of record.', enum: RECYCLABLE_OBJECTS })
+  @ApiListQuery(['name', 'code', 'deletedAt'], { q: 'Name, phone (or code, for customers) contains (case-insensitive).' })
+  @ApiOkResponse({ schema: { oneOf: [{ $ref: getSchemaPath(CustomerPageDto) }, { $ref: getSchemaPath(ContactPageDto) }] }, description: 'A page of customers or of contacts, as `object` asks.' })
   @ApiProblems()
-  list(@Ctx() ctx: RequestContext, @Query() query: Record<string, unknown>): Promise<CustomerPageDto> {
-    return this.queries.recycleBin(ctx, query);
+  list(@Ctx() ctx: RequestContext, @Query() query: Record<string, unknown>): Promise<CustomerPageDto | ContactPageDto> {
+    if (query.object === 'customer') return this.customers.recycleBin(ctx, query);
+    if (query.object === 'contact') return this.contacts.recycleBin(ctx, query);
+    throw validationError([{ field: 'object', message: `must be one of: ${RECYCLABLE_OBJECTS.join(', ')}` }]);
   }
 }

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { ContactCreated, ContactDeleted, ContactUpdated } from '@crm/contracts';
-import { newId, notFound } from '@crm/kernel';
+import { ContactCreated, ContactDeleted, ContactRestored, ContactUpdated } from '@crm/contracts';
+import { UUID_PATTERN, conflict, newId, notFound } from '@crm/kernel';
 import { publishInTransaction } from '@crm/messaging';
 import { audit } from '../audit';
 import { assertDictionaryCodes } from '../../dictionaries/dictionaries.service';
@@ -108,6 +108,35 @@ export class DeleteContactHandler {
       const after = toContactView(contact);
       await publishInTransaction(m, ContactDeleted, { tenantId, subject: id, data: after, traceparent: ctx.traceparent });
       await audit(m, ctx, { objectType: 'contact', objectId: id, action: 'delete', before, after });
+    });
+  }
+}
+
+/** Brings back a contact deleted on its own; one deleted with its customer comes back with the customer. */
+@Injectable()
+export class RestoreContactHandler {
+  constructor(private readonly dataSource: DataSource) {}
+
+  execute(ctx: RequestContext, id: string): Promise<ContactView> {
+    const { tenantId, userId } = ctx.caller;
+    return this.dataSource.transaction(async (m) => {
+      const contact = UUID_PATTERN.test(id)
+        ? await m.getRepository(ContactEntity).createQueryBuilder('ct').where('ct.id = :id AND ct.tenantId = :tenantId', { id, tenantId }).setLock('pessimistic_write').getOne()
+        : null;
+      if (!contact) throw contactNotFound();
+      await requireRecordAccess(m, ctx, 'contact', contact, 'edit', contactNotFound);
+      if (!contact.deletedAt) throw conflict('CONTACT.NOT_DELETED', 'The contact is not in the recycle bin.');
+      if (!(await findCustomer(m, tenantId, contact.customerId))) {
+        throw conflict('CONTACT.CUSTOMER_DELETED', 'The contact\u2019s customer is in the recycle bin: restore the customer, and its contacts come back with it.');
+      }
+      const before = toContactView(contact);
+      const now = new Date();
+      Object.assign(contact, { deletedAt: null, updatedAt: now, updatedBy: userId });
+      await m.getRepository(ContactEntity).update({ id, tenantId }, { deletedAt: null, updatedAt: now, updatedBy: userId });
+      const view = toContactView(contact);
+      await publishInTransaction(m, ContactRestored, { tenantId, subject: id, data: view, traceparent: ctx.traceparent });
+      await audit(m, ctx, { objectType: 'contact', objectId: id, action: 'restore', before, after: view });
+      return view;
     });
   }
 }

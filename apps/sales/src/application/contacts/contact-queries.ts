@@ -11,7 +11,13 @@ const LIST: ListSpec = {
   filterable: ['customerId', 'q'],
   defaultSort: [{ field: 'updatedAt', direction: 'DESC' }],
 };
-const SORT_COLUMNS: Record<string, string> = { name: 'ct.name', createdAt: 'ct.createdAt', updatedAt: 'ct.updatedAt' };
+const RECYCLE_BIN: ListSpec = {
+  sortable: ['name', 'deletedAt'],
+  filterable: ['object', 'q'],
+  defaultSort: [{ field: 'deletedAt', direction: 'DESC' }],
+};
+const SORT_COLUMNS: Record<string, string> = { name: 'ct.name', createdAt: 'ct.createdAt', updatedAt: 'ct.updatedAt', deletedAt: 'ct.deletedAt' };
+const TEXT_MATCH = "(ct.name ILIKE :text ESCAPE '\\' OR array_to_string(ct.phones, ' ') ILIKE :text ESCAPE '\\')";
 
 @Injectable()
 export class ContactQueries {
@@ -26,8 +32,24 @@ export class ContactQueries {
       if (!UUID_PATTERN.test(customerId)) return empty;
       qb.andWhere('ct.customerId = :customerId', { customerId });
     }
-    if (text) qb.andWhere("(ct.name ILIKE :text ESCAPE '\\' OR array_to_string(ct.phones, ' ') ILIKE :text ESCAPE '\\')", { text: containsPattern(text) });
+    if (text) qb.andWhere(TEXT_MATCH, { text: containsPattern(text) });
     await applyDataScope(qb, ctx.caller, { object: 'contact', action: 'query', alias: 'ct' });
+    applySortAndPage(qb, q, SORT_COLUMNS, 'ct.id');
+    const [rows, total] = await qb.getManyAndCount();
+    return { items: rows.map(toContactView), total, page: q.page, pageSize: q.pageSize };
+  }
+
+  /**
+   * Contacts deleted on their own, which the caller may restore (edit). Those deleted with their
+   * customer come back with it, so they are listed under the customer, not here.
+   */
+  async recycleBin(ctx: RequestContext, query: Record<string, unknown>): Promise<Page<ContactView>> {
+    const q = parseListQuery(query, RECYCLE_BIN);
+    const qb = this.dataSource.getRepository(ContactEntity).createQueryBuilder('ct')
+      .where('ct.deletedAt IS NOT NULL')
+      .andWhere('EXISTS (SELECT 1 FROM customers c WHERE c.id = ct.customer_id AND c.tenant_id = ct.tenant_id AND c.deleted_at IS NULL)');
+    if (q.filters.q) qb.andWhere(TEXT_MATCH, { text: containsPattern(q.filters.q) });
+    await applyDataScope(qb, ctx.caller, { object: 'contact', action: 'edit', alias: 'ct' });
     applySortAndPage(qb, q, SORT_COLUMNS, 'ct.id');
     const [rows, total] = await qb.getManyAndCount();
     return { items: rows.map(toContactView), total, page: q.page, pageSize: q.pageSize };

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { Caller, RequestContext, ResolvedScope, applyDataScope, requireRecordAccess, resolveScope, scopeCondition } from '@crm/access';
-import { ListSpec, Page, UUID_PATTERN, parseListQuery, validationError } from '@crm/kernel';
+import { ListSpec, Page, UUID_PATTERN, parseListQuery } from '@crm/kernel';
 import { CustomerEntity } from '../../infrastructure/customer.entity';
 import { CustomerView, customerNotFound, findCustomer, toCustomerView } from './customer-view';
 import { applySortAndPage, containsPattern } from '@crm/persistence';
@@ -17,7 +17,6 @@ const RECYCLE_BIN: ListSpec = {
   defaultSort: [{ field: 'deletedAt', direction: 'DESC' }],
 };
 const SORT_COLUMNS: Record<string, string> = { name: 'c.name', code: 'c.code', createdAt: 'c.createdAt', updatedAt: 'c.updatedAt', deletedAt: 'c.deletedAt' };
-export const RECYCLABLE_OBJECTS = ['customer'] as const;
 const LIST_SCOPE = { object: 'customer', action: 'query' } as const;
 
 /** Reads of customers: lists narrowed by the caller's data scope in SQL, single records checked against it. */
@@ -83,10 +82,7 @@ export class CustomerQueries {
   /** The recycle bin: soft-deleted records the caller could restore (those they may edit). */
   async recycleBin(ctx: RequestContext, query: Record<string, unknown>): Promise<Page<CustomerView>> {
     const q = parseListQuery(query, RECYCLE_BIN);
-    const { object, q: text } = q.filters;
-    if (!(RECYCLABLE_OBJECTS as readonly string[]).includes(object ?? '')) {
-      throw validationError([{ field: 'object', message: `must be one of: ${RECYCLABLE_OBJECTS.join(', ')}` }]);
-    }
+    const { q: text } = q.filters;
     const qb = this.dataSource.getRepository(CustomerEntity).createQueryBuilder('c').where('c.deletedAt IS NOT NULL');
     if (text) qb.andWhere("(c.name ILIKE :text ESCAPE '\\' OR c.phone ILIKE :text ESCAPE '\\' OR c.code ILIKE :text ESCAPE '\\')", { text: containsPattern(text) });
     await applyDataScope(qb, ctx.caller, { object: 'customer', action: 'edit', alias: 'c' });

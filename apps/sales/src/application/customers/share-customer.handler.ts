@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { RecordShare, RequestContext, ShareAccess, addShare, requireRecordAccess } from '@crm/access';
-import { validationError } from '@crm/kernel';
+import { RecordShare, RequestContext, ShareAccess, addShare, listShares, requireRecordAccess, revokeShare } from '@crm/access';
+import { notFound, validationError } from '@crm/kernel';
 import { audit } from '../audit';
 import { customerNotFound, findCustomer } from './customer-view';
 
@@ -28,6 +28,36 @@ export class ShareCustomerHandler {
       const { userId, departmentId, access } = share;
       await audit(m, ctx, { objectType: 'customer', objectId: id, action: 'share', after: { shareId: share.id, userId, departmentId, access, expiresAt: share.expiresAt } });
       return share;
+    });
+  }
+}
+
+const shareNotFound = () => notFound('SHARE.NOT_FOUND', 'No such share of this customer.');
+
+/** The shares of a customer, expired ones included; for those who may edit it (who manage its shares). */
+@Injectable()
+export class CustomerSharesHandler {
+  constructor(private readonly dataSource: DataSource) {}
+
+  list(ctx: RequestContext, id: string): Promise<RecordShare[]> {
+    return this.dataSource.transaction(async (m) => {
+      const customer = await findCustomer(m, ctx.caller.tenantId, id);
+      if (!customer) throw customerNotFound();
+      await requireRecordAccess(m, ctx, 'customer', customer, 'edit', customerNotFound);
+      return listShares(m, ctx.caller, { object: 'customer', recordId: id });
+    });
+  }
+
+  /** Ends a share at once: the next request of its grantee no longer sees (or edits) the customer through it. */
+  revoke(ctx: RequestContext, id: string, shareId: string): Promise<void> {
+    return this.dataSource.transaction(async (m) => {
+      const customer = await findCustomer(m, ctx.caller.tenantId, id);
+      if (!customer) throw customerNotFound();
+      await requireRecordAccess(m, ctx, 'customer', customer, 'edit', customerNotFound);
+      const share = (await listShares(m, ctx.caller, { object: 'customer', recordId: id })).find((s) => s.id === shareId);
+      if (!share || !(await revokeShare(m, ctx.caller, shareId))) throw shareNotFound();
+      const { userId, departmentId, access, expiresAt } = share;
+      await audit(m, ctx, { objectType: 'customer', objectId: id, action: 'unshare', before: { shareId, userId, departmentId, access, expiresAt } });
     });
   }
 }
