@@ -11,7 +11,7 @@
 import { DataScopeDoc } from '@crm/access';
 import { BusinessObject } from '@crm/contracts';
 import { AccessModel, ModelRecord } from './support/access-model';
-import { OpenApi, Operation, Schema, accessRuleProblem, exampleBody, operationsOf, requiredQuery } from './support/operations';
+import { OpenApi, Operation, Schema, accessRuleProblem, exampleBody, listVariants, operationsOf, requiredQuery, scopeObject } from './support/operations';
 import { Organisation, PASSWORD, SignedIn, expectStatus } from './support/organisation';
 import { Answer, RunningSystem, request, startSystem, waitUntilHealthy } from './support/system';
 
@@ -28,6 +28,8 @@ type Persona = { name: PersonaName; org: Organisation } & Partial<SignedIn>;
 interface Resolved {
   value: string;
   record?: ModelRecord | { id: string; tenantId: string };
+  /** What a successful DELETE on it means for the model (default: the record is soft-deleted). */
+  deleted?: () => void;
 }
 interface ParamContext {
   persona: Persona;
@@ -68,6 +70,8 @@ describe('authorisation matrix, list visibility and mass assignment through the 
   };
   let counter = 0;
   let requests = 0;
+  /** The share each of the owner's customers has with the reader, by customer id. */
+  const readerShares = new Map<string, string>();
 
   const call = (who: Persona | undefined, method: string, path: string, body?: unknown): Promise<Answer> => {
     requests++;
@@ -78,21 +82,24 @@ describe('authorisation matrix, list visibility and mass assignment through the 
   function learn(op: Operation, who: Persona, resolved: Resolved[], res: Answer): void {
     if (res.status >= 300) return;
     const body = res.body;
-    if (op.method === 'DELETE') {
-      const record = [...resolved].reverse().map((r) => r.record).find(isModelRecord);
-      if (record) record.deleted = true;
+    const last = resolved[resolved.length - 1];
+    if (op.method === 'DELETE' && last) {
+      if (last.deleted) last.deleted();
+      else if (isModelRecord(last.record)) model.delete(last.record.id);
     }
     if (!body || typeof body !== 'object' || Array.isArray(body)) return;
     const known = typeof body.id === 'string' ? model.records.get(body.id) : undefined;
     if (known) {
       if (typeof body.ownerId === 'string') known.ownerId = body.ownerId;
-      if ('deletedAt' in body) known.deleted = body.deletedAt !== null;
+      if (known.deleted && body.deletedAt === null) model.restore(known.id);
     } else if (op.method === 'POST' && typeof body.id === 'string' && typeof body.ownerId === 'string') {
       const object = listOf(op.path)?.dataScope?.object;
-      if (object) model.records.set(body.id, { id: body.id, object, tenantId: who.tenantId!, ownerId: body.ownerId, deleted: false });
+      if (typeof object === 'string') {
+        model.records.set(body.id, { id: body.id, object, tenantId: who.tenantId!, ownerId: body.ownerId, deleted: false, customerId: body.customerId });
+      }
     }
     if (typeof body.recordId === 'string' && (body.access === 'read' || body.access === 'edit')) {
-      model.shares.push({ object: body.object, recordId: body.recordId, userId: body.userId, departmentId: body.departmentId, access: body.access });
+      model.share({ object: body.object, recordId: body.recordId, userId: body.userId, departmentId: body.departmentId, access: body.access });
     }
   }
 
@@ -100,7 +107,7 @@ describe('authorisation matrix, list visibility and mass assignment through the 
 
   async function create(who: Persona, object: BusinessObject, path: string, body: Record<string, unknown>): Promise<ModelRecord> {
     const res = expectStatus(await call(who, 'POST', path, body), 201, `create ${object}`);
-    const record: ModelRecord = { id: res.body.id, object, tenantId: who.tenantId!, ownerId: res.body.ownerId, deleted: false };
+    const record: ModelRecord = { id: res.body.id, object, tenantId: who.tenantId!, ownerId: res.body.ownerId, deleted: false, customerId: res.body.customerId };
     model.records.set(record.id, record);
     return record;
   }
@@ -108,17 +115,24 @@ describe('authorisation matrix, list visibility and mass assignment through the 
     const c = await create(who, 'customer', '/api/v1/customers', { name: `Customer ${++counter}` });
     if (who === personas.owner) {
       const share = { userId: personas.reader.userId!, access: 'read' as const };
-      expectStatus(await call(who, 'POST', `/api/v1/customers/${c.id}/shares`, share), 201, 'share customer');
-      model.shares.push({ object: 'customer', recordId: c.id, departmentId: null, ...share });
+      const res = expectStatus(await call(who, 'POST', `/api/v1/customers/${c.id}/shares`, share), 201, 'share customer');
+      model.share({ object: 'customer', recordId: c.id, departmentId: null, ...share });
+      readerShares.set(c.id, res.body.id);
     }
     if (deleted) {
       expectStatus(await call(who, 'DELETE', `/api/v1/customers/${c.id}`), 204, 'delete customer');
-      c.deleted = true;
+      model.delete(c.id);
     }
     return c;
   };
-  const newContact = (customer: ModelRecord = fixtures.customer, who: Persona = personas.owner) =>
-    create(who, 'contact', '/api/v1/contacts', { customerId: customer.id, name: `Contact ${++counter}` });
+  const newContact = async (customer: ModelRecord = fixtures.customer, who: Persona = personas.owner, deleted = false) => {
+    const c = await create(who, 'contact', '/api/v1/contacts', { customerId: customer.id, name: `Contact ${++counter}` });
+    if (deleted) {
+      expectStatus(await call(who, 'DELETE', `/api/v1/contacts/${c.id}`), 204, 'delete contact');
+      model.delete(c.id);
+    }
+    return c;
+  };
   const newFollowUp = (customer: ModelRecord = fixtures.customer, who: Persona = personas.owner) =>
     create(who, 'follow-up', '/api/v1/follow-ups', { customerId: customer.id, type: 'call', content: `Follow-up ${++counter}` });
   const tenantRecord = (id: string, org: Organisation = orgA) => ({ id, tenantId: org.admin.tenantId });
@@ -134,8 +148,15 @@ describe('authorisation matrix, list visibility and mass assignment through the 
       return { value: record.id, record };
     },
     'contacts/{id}': async (c) => {
-      const record = c.write ? await newContact() : fixtures.contact;
+      const record = c.write || c.deleted ? await newContact(fixtures.customer, personas.owner, c.deleted) : fixtures.contact;
       return { value: record.id, record };
+    },
+    // The customer's share with the reader (every customer of the owner's has one).
+    'shares/{shareId}': async (c) => {
+      const customer = c.before[0].record as ModelRecord;
+      const id = readerShares.get(customer.id);
+      if (!id) throw new Error(`customer ${customer.id} has no share`);
+      return { value: id, record: tenantRecord(id), deleted: () => model.unshare({ object: 'customer', recordId: customer.id, userId: personas.reader.userId!, departmentId: null }) };
     },
     'follow-ups/{id}': async (c) => {
       const record = c.write ? await newFollowUp() : fixtures.followUp;
@@ -217,7 +238,7 @@ describe('authorisation matrix, list visibility and mass assignment through the 
   }
 
   /** The concrete path and its resolved parameters; throws for a parameter PARAMS does not know. */
-  async function resolvePath(op: Operation, who: Persona, write: boolean): Promise<{ path: string; resolved: Resolved[] }> {
+  async function resolvePath(op: Operation, who: Persona, write: boolean, query = requiredQuery(op)): Promise<{ path: string; resolved: Resolved[] }> {
     const resolved: Resolved[] = [];
     let path = '';
     const segments = op.path.split('/');
@@ -235,14 +256,14 @@ describe('authorisation matrix, list visibility and mass assignment through the 
       resolved.push(r);
       path += `/${encodeURIComponent(r.value)}`;
     }
-    return { path: path + requiredQuery(op), resolved };
+    return { path: path + query, resolved };
   }
 
   /** The record whose data scope decides, when the operation declares one. */
   function scopedRecord(ds: DataScopeDoc | undefined, resolved: Resolved[], body: Record<string, unknown> | undefined): ModelRecord | undefined {
     if (!ds?.record) return undefined;
     const record = ds.record === 'path' ? resolved.map((r) => r.record).find(isModelRecord) : model.records.get(String(body?.[ds.record.slice(5)]));
-    if (!record || record.object !== ds.object) throw new Error(`x-data-scope names a ${ds.object} (${ds.record}), the request names ${record?.object ?? 'no known record'}`);
+    if (!record || record.object !== scopeObject(ds)) throw new Error(`x-data-scope names a ${ds.object} (${ds.record}), the request names ${record?.object ?? 'no known record'}`);
     return record;
   }
 
@@ -255,14 +276,14 @@ describe('authorisation matrix, list visibility and mass assignment through the 
     if (named.some((r) => r.tenantId !== who.tenantId)) return 404;
     const ds = op.dataScope;
     if (ds && record) {
-      if (!model.may(who.userId!, ds.object, 'view', record)) return 404;
-      if (ds.action === 'edit' && !model.may(who.userId!, ds.object, 'edit', record)) return 403;
+      if (!model.may(who.userId!, scopeObject(ds), 'view', record)) return 404;
+      if (ds.action === 'edit' && !model.may(who.userId!, scopeObject(ds), 'edit', record)) return 403;
     }
     return 'success';
   }
 
   /** Rows of a list: all in the caller's tenant; for a data-scoped list, each one the model lets them see. */
-  function rowProblems(op: Operation, who: Persona, res: Answer): string[] {
+  function rowProblems(op: Operation, who: Persona, res: Answer, object: BusinessObject | undefined): string[] {
     const items: Schema[] | undefined = Array.isArray(res.body?.items) ? res.body.items : undefined;
     if (!items || !who.tenantId) return [];
     const problems: string[] = [];
@@ -272,10 +293,10 @@ describe('authorisation matrix, list visibility and mass assignment through the 
       // The row's tenant, and every record, user or department it names (an audit entry's actor and object, say).
       const foreign = Object.entries(row).filter(([k, v]) => typeof v === 'string' && (k === 'tenantId' ? v !== who.tenantId : (tenantOf(v) ?? who.tenantId) !== who.tenantId));
       if (foreign.length) problems.push(`row ${row.id} names another tenant's ${foreign.map(([k]) => k).join(', ')}`);
-      if (!ds || ds.record) continue;
+      if (!ds || ds.record || !object) continue;
       const record = model.records.get(row.id);
-      if (!record) problems.push(`row ${row.id}: not a ${ds.object} the test made`);
-      else if (record.object !== ds.object || record.deleted !== !!ds.deleted || !model.may(who.userId!, ds.object, ds.action, record)) {
+      if (!record) problems.push(`row ${row.id}: not a ${object} the test made`);
+      else if (record.object !== object || (ds.deleted ? !model.inRecycleBin(record) : record.deleted) || !model.may(who.userId!, object, ds.action, record)) {
         problems.push(`row ${row.id} (${record.object} of ${record.ownerId}${record.deleted ? ', deleted' : ''}) is not one ${who.name} may ${ds.action}`);
       }
     }
@@ -400,7 +421,8 @@ describe('authorisation matrix, list visibility and mass assignment through the 
           const who = personas[name];
           let label = `${op.key} as ${name}`;
           try {
-            const { path, resolved } = await resolvePath(op, who, write);
+            const list = op.dataScope && !op.dataScope.record ? listVariants(op)[0] : undefined;
+            const { path, resolved } = await resolvePath(op, who, write, list?.query);
             const body = await bodyFor(op, who);
             const record = scopedRecord(op.dataScope, resolved, body);
             const want = expected(op, who, resolved, record);
@@ -411,7 +433,7 @@ describe('authorisation matrix, list visibility and mass assignment through the 
             if (!ok) failures.push(`${label}: expected ${want}, got ${res.status} ${JSON.stringify(res.body).slice(0, 200)}`);
             else if (res.status >= 400 && !op.documented.has(res.status)) failures.push(`${label}: ${res.status} is not among the documented responses`);
             cells.push(`${op.key} ${name} ${res.status}`);
-            for (const p of rowProblems(op, who, res)) failures.push(`${label}: ${p}`);
+            for (const p of rowProblems(op, who, res, list?.object)) failures.push(`${label}: ${p}`);
             learn(op, who, resolved, res);
           } catch (err) {
             failures.push(`${label}: ${(err as Error).message}`);
@@ -434,22 +456,24 @@ describe('authorisation matrix, list visibility and mass assignment through the 
     const lists = ops.filter((o) => o.method === 'GET' && o.dataScope && !o.dataScope.record);
     expect(lists.map((o) => o.path)).toEqual(expect.arrayContaining(['/api/v1/customers', '/api/v1/contacts', '/api/v1/follow-ups']));
     for (const op of lists) {
-      for (const name of PERSONAS.filter((p) => p !== 'anonymous')) {
-        const who = personas[name];
-        const { path } = await resolvePath(op, who, false);
-        const res = await call(who, 'GET', path);
-        if (res.status !== 200) {
-          problems.push(`${op.key} as ${name}: ${res.status}`);
-          continue;
-        }
-        expect(res.body.total).toBeLessThanOrEqual(200); // one page holds them all
-        const ds = op.dataScope!;
-        const got = res.body.items.map((r: { id: string }) => r.id).sort();
-        const want = [...model.visible(who.userId!, ds.object, ds.action, !!ds.deleted)].sort();
-        if (JSON.stringify(got) !== JSON.stringify(want)) {
-          const extra = got.filter((id: string) => !want.includes(id));
-          const missing = want.filter((id) => !got.includes(id));
-          problems.push(`${op.key} as ${name}: extra ${JSON.stringify(extra)}, missing ${JSON.stringify(missing)}`);
+      for (const { object, query } of listVariants(op)) {
+        for (const name of PERSONAS.filter((p) => p !== 'anonymous')) {
+          const who = personas[name];
+          const { path } = await resolvePath(op, who, false, query);
+          const res = await call(who, 'GET', path);
+          if (res.status !== 200) {
+            problems.push(`${op.key}${query} as ${name}: ${res.status}`);
+            continue;
+          }
+          expect(res.body.total).toBeLessThanOrEqual(200); // one page holds them all
+          const ds = op.dataScope!;
+          const got = res.body.items.map((r: { id: string }) => r.id).sort();
+          const want = [...model.visible(who.userId!, object, ds.action, !!ds.deleted)].sort();
+          if (JSON.stringify(got) !== JSON.stringify(want)) {
+            const extra = got.filter((id: string) => !want.includes(id));
+            const missing = want.filter((id) => !got.includes(id));
+            problems.push(`${op.key}${query} as ${name}: extra ${JSON.stringify(extra)}, missing ${JSON.stringify(missing)}`);
+          }
         }
       }
     }

@@ -27,6 +27,10 @@ export interface ModelRecord {
   tenantId: string;
   ownerId: string;
   deleted: boolean;
+  /** The customer a contact or follow-up belongs to. */
+  customerId?: string;
+  /** Deleted together with this customer: restoring it brings the record back. */
+  deletedWith?: string;
 }
 
 export interface ModelShare {
@@ -84,10 +88,43 @@ export class AccessModel {
     );
   }
 
-  /** Ids of the records of `object` (live, or in the recycle bin) the user may `action`. */
-  visible(userId: string, object: BusinessObject, action: DataAction, deleted = false): Set<string> {
+  /** Sharing a record again with the same grantee replaces the access. */
+  share(share: ModelShare): void {
+    this.unshare(share);
+    this.shares.push(share);
+  }
+
+  unshare(share: Omit<ModelShare, 'access'>): void {
+    const same = this.shares.findIndex((s) => s.recordId === share.recordId && s.object === share.object && s.userId === share.userId && s.departmentId === share.departmentId);
+    if (same >= 0) this.shares.splice(same, 1);
+  }
+
+  /** A soft delete; a customer takes its live contacts and follow-ups with it. */
+  delete(id: string): void {
+    const record = this.records.get(id)!;
+    record.deleted = true;
+    for (const r of this.records.values()) {
+      if (r.customerId === id && !r.deleted) Object.assign(r, { deleted: true, deletedWith: id });
+    }
+  }
+
+  /** Back from the recycle bin, with what was deleted with it. */
+  restore(id: string): void {
+    Object.assign(this.records.get(id)!, { deleted: false, deletedWith: undefined });
+    for (const r of this.records.values()) if (r.deletedWith === id) Object.assign(r, { deleted: false, deletedWith: undefined });
+  }
+
+  /** Listed in the recycle bin: deleted on its own, and its customer (if any) is live. */
+  inRecycleBin(r: ModelRecord): boolean {
+    return r.deleted && !r.deletedWith && !(r.customerId && this.records.get(r.customerId)?.deleted);
+  }
+
+  /** Ids of the live records of `object` (or those in the recycle bin) the user may `action`. */
+  visible(userId: string, object: BusinessObject, action: DataAction, recycleBin = false): Set<string> {
     return new Set(
-      [...this.records.values()].filter((r) => r.object === object && r.deleted === deleted && this.may(userId, object, action, r)).map((r) => r.id),
+      [...this.records.values()]
+        .filter((r) => r.object === object && (recycleBin ? this.inRecycleBin(r) : !r.deleted) && this.may(userId, object, action, r))
+        .map((r) => r.id),
     );
   }
 }

@@ -3,7 +3,7 @@
  * (`x-required-roles`, `x-data-scope`, `x-access`; public when it has no security requirement),
  * and request bodies built from the schemas' examples.
  */
-import { BUSINESS_OBJECTS, DATA_ACTIONS } from '@crm/contracts';
+import { BUSINESS_OBJECTS, BusinessObject, DATA_ACTIONS } from '@crm/contracts';
 import type { DataScopeDoc } from '@crm/access';
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
@@ -56,14 +56,31 @@ export function resolve(doc: OpenApi, schema: Schema | undefined): Schema | unde
   return doc.components.schemas[String(schema.$ref).split('/').pop()!];
 }
 
-/** `?…` with the required query parameters (first enum value, else the example), and the largest page on lists; or ''. */
-export function requiredQuery(op: Operation): string {
+/**
+ * `?…` with the required query parameters (the value given, else the first enum value, else the
+ * example), and the largest page on lists; or ''.
+ */
+export function requiredQuery(op: Operation, values: Record<string, string> = {}): string {
   const parameters: Schema[] = op.spec.parameters ?? [];
   const query = parameters
     .filter((p) => p.in === 'query' && p.required)
-    .map((p) => `${p.name}=${encodeURIComponent(p.schema?.enum?.[0] ?? p.example ?? p.schema?.example)}`);
+    .map((p) => `${p.name}=${encodeURIComponent(values[p.name] ?? p.schema?.enum?.[0] ?? p.example ?? p.schema?.example)}`);
   if (op.method === 'GET' && parameters.some((p) => p.in === 'query' && p.name === 'pageSize')) query.push('pageSize=200');
   return query.length ? `?${query.join('&')}` : '';
+}
+
+/** The objects a data-scoped list serves, each with the query that asks for it (`?object=contact&pageSize=200`). */
+export function listVariants(op: Operation): { object: BusinessObject; query: string }[] {
+  const ds = op.dataScope!;
+  if (!Array.isArray(ds.object)) return [{ object: ds.object, query: requiredQuery(op) }];
+  const param = ds.objectFrom!.slice('query.'.length);
+  return ds.object.map((object) => ({ object, query: requiredQuery(op, { [param]: object }) }));
+}
+
+/** The one object a record operation's data scope is about. */
+export function scopeObject(ds: DataScopeDoc): BusinessObject {
+  if (Array.isArray(ds.object)) throw new Error('x-data-scope of a record operation names several objects');
+  return ds.object;
 }
 
 /** What is wrong with an operation's declared access rule, if anything. */
@@ -72,7 +89,15 @@ export function accessRuleProblem(op: Operation): string | undefined {
   if (!op.requiredRoles && !op.dataScope && op.access !== 'authenticated') return 'declares none of x-required-roles, x-data-scope, x-access';
   const ds = op.dataScope;
   if (ds) {
-    if (!(BUSINESS_OBJECTS as readonly string[]).includes(ds.object)) return `x-data-scope names an unknown object '${ds.object}'`;
+    const objects: string[] = Array.isArray(ds.object) ? ds.object : [ds.object];
+    const unknown = objects.filter((o) => !(BUSINESS_OBJECTS as readonly string[]).includes(o));
+    if (unknown.length || !objects.length) return `x-data-scope names unknown objects ${JSON.stringify(unknown)}`;
+    if (Array.isArray(ds.object)) {
+      if (ds.record) return 'x-data-scope of a record operation names several objects';
+      const param = (op.spec.parameters ?? []).find((p: Schema) => p.in === 'query' && `query.${p.name}` === ds.objectFrom);
+      const values: string[] = param?.schema?.enum ?? param?.enum ?? [];
+      if (!param?.required || [...values].sort().join() !== [...objects].sort().join()) return `x-data-scope's objectFrom must be a required query parameter whose values are ${objects.join(', ')}`;
+    }
     if (!(DATA_ACTIONS as readonly string[]).includes(ds.action)) return `x-data-scope names an unknown action '${ds.action}'`;
     if (ds.record === 'path' && !op.path.includes('{')) return "x-data-scope's record is 'path' but the path has no parameter";
     if (ds.record?.startsWith('body.') && !op.body?.properties?.[ds.record.slice(5)]) return `x-data-scope's record ${ds.record} is not a body property`;

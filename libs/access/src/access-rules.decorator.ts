@@ -24,15 +24,21 @@ export const REQUIRED_ROLES_EXTENSION = 'x-required-roles';
  * view but not `edit` (when the action is `edit`) answers 403.
  */
 export interface DataScopeDoc {
-  object: BusinessObject;
+  /** The kind of record; a list serving several kinds names them all, and `objectFrom` which parameter picks one. */
+  object: BusinessObject | BusinessObject[];
   action: DataAction;
   record?: 'path' | `body.${string}`;
+  /** With several objects: the query parameter whose value is the object, e.g. `query.object`. */
+  objectFrom?: `query.${string}`;
   /** The operation lists or acts on records in the recycle bin. */
   deleted?: true;
 }
 
-/** The caller's data scope over `object` decides, e.g. `@DataScoped('customer', 'edit', { record: 'path' })`. */
-export const DataScoped = (object: BusinessObject, action: DataAction, o: Omit<DataScopeDoc, 'object' | 'action'> = {}) =>
+/**
+ * The caller's data scope over `object` decides, e.g. `@DataScoped('customer', 'edit', { record: 'path' })`,
+ * or for a list of several kinds `@DataScoped(['customer', 'contact'], 'edit', { objectFrom: 'query.object' })`.
+ */
+export const DataScoped = (object: DataScopeDoc['object'], action: DataAction, o: Omit<DataScopeDoc, 'object' | 'action'> = {}) =>
   ApiExtension(DATA_SCOPE_EXTENSION, { object, action, ...o } satisfies DataScopeDoc);
 
 /** Any signed-in user of the organisation may call it (their own profile, creating a customer, reference lists). */

@@ -39,6 +39,12 @@ class CustomersController {
     return {};
   }
 
+  @Get('recycle-bin')
+  @DataScoped(['customer', 'contact'], 'edit', { deleted: true, objectFrom: 'query.object' })
+  recycleBin() {
+    return [];
+  }
+
   @Get('open')
   @Public()
   open() {
@@ -75,6 +81,7 @@ describe('access rules in the OpenAPI document', () => {
   it('publishes data scopes and open-to-everyone operations, and nothing on others', () => {
     expect(paths['/customers'].get['x-data-scope']).toEqual({ object: 'customer', action: 'query' });
     expect(paths['/customers/{id}/restore'].post['x-data-scope']).toEqual({ object: 'customer', action: 'edit', record: 'path', deleted: true });
+    expect(paths['/customers/recycle-bin'].get['x-data-scope']).toEqual({ object: ['customer', 'contact'], action: 'edit', deleted: true, objectFrom: 'query.object' });
     expect(paths['/customers'].post['x-access']).toBe('authenticated');
     for (const key of ['x-data-scope', 'x-access', 'x-required-roles']) expect(paths['/customers/open'].get).not.toHaveProperty(key);
   });

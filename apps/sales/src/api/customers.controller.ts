@@ -143,7 +143,7 @@ export class RecycleBinController {
   ) {}
 
   @Get()
-  @DataScoped('customer', 'edit', { deleted: true })
+  @DataScoped([...RECYCLABLE_OBJECTS], 'edit', { deleted: true, objectFrom: 'query.object' })
   @ApiOperation({
     summary: 'Soft-deleted records you may restore (those you may edit)',
     description:
