@@ -210,12 +210,13 @@ describe('accountability: audit log and handovers', () => {
     expect(propagationMs).toBeLessThan(5000);
     // Every business service keeps the rules (the ones that hold customers' data apply them).
     const { Client } = await import('pg');
+    const tenantId = (await http('GET', '/api/v1/me', admin)).body.tenant.id;
     for (const database of [system.databases.sales, system.databases.marketing, system.databases['after_sales']]) {
       const db = new Client({ connectionString: database });
       await db.connect();
       try {
         const rows = await eventually('the rule in every service', async () => {
-          const r = await db.query("SELECT scope FROM data_rules WHERE role_code = 'account-manager' AND object = 'customer' AND action = 'query'");
+          const r = await db.query("SELECT scope FROM data_rules WHERE tenant_id = $1 AND role_code = 'account-manager' AND object = 'customer' AND action = 'query'", [tenantId]);
           return r.rows.length > 0 && r.rows.every((row) => row.scope === 'SELF') ? r.rows : undefined;
         });
         expect(rows.length).toBeGreaterThan(0);

@@ -4,6 +4,7 @@
  * known password. Tests talk to it only through the gateway (`gateway`), except where they check
  * rows (`databases`) or provision a tenant the way the operator CLI does (`provisionTenant`).
  */
+import { randomUUID } from 'node:crypto';
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { createTestDatabase, testInfraFromEnv } from '@crm/testing';
 import { loadIdentityConfig } from '../../apps/identity/src/config';
@@ -49,7 +50,7 @@ export async function startSystem(o: { label?: string; adminPassword?: string } 
     for (const app of [...apps].reverse()) await app.close();
   };
   try {
-    const common = { HOST: '127.0.0.1', PORT: '0', KAFKA_BROKERS: brokers.join(','), LOG_LEVEL: 'silent' };
+    const common = { HOST: '127.0.0.1', PORT: '0', KAFKA_BROKERS: brokers.join(','), LOG_LEVEL: 'silent', KAFKA_GROUP_PREFIX: `${label}-${randomUUID().slice(0, 8)}` };
     const identity = await startIdentity(loadIdentityConfig({ ...common, DATABASE_URL: databases.identity, CRM_ADMIN_PASSWORD: adminPassword }));
     apps.push(identity);
     const identityUrl = await urlOf(identity);

@@ -57,6 +57,7 @@ export class IdentityModule {
         MessagingModule.forRoot({
           brokers: config.KAFKA_BROKERS.split(','),
           service: 'identity',
+          groupPrefix: config.KAFKA_GROUP_PREFIX,
           databaseUrl: config.DATABASE_URL,
           consumers: [auditLogConsumer, handoverProgressConsumer],
         }),

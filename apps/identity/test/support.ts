@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { createTestDatabase, testInfraFromEnv } from '@crm/testing';
 import { loadIdentityConfig } from '../src/config';
@@ -15,7 +16,7 @@ export interface RunningIdentity {
 export async function bootIdentity(o: { label?: string; databaseUrl?: string; env?: Record<string, string> } = {}): Promise<RunningIdentity> {
   const { postgresUrl, kafkaBrokers } = testInfraFromEnv();
   const databaseUrl = o.databaseUrl ?? (await createTestDatabase(postgresUrl, o.label ?? 'identity'));
-  const config = loadIdentityConfig({ PORT: '0', HOST: '127.0.0.1', DATABASE_URL: databaseUrl, KAFKA_BROKERS: kafkaBrokers.join(','), LOG_LEVEL: 'silent', ...o.env });
+  const config = loadIdentityConfig({ PORT: '0', HOST: '127.0.0.1', DATABASE_URL: databaseUrl, KAFKA_BROKERS: kafkaBrokers.join(','), LOG_LEVEL: 'silent', KAFKA_GROUP_PREFIX: `identity-${randomUUID().slice(0, 8)}`, ...o.env });
   const app = await startIdentity(config);
   return { app, url: (await app.getUrl()).replace('[::1]', '127.0.0.1'), databaseUrl, kafkaBrokers };
 }

@@ -83,6 +83,7 @@ export async function startSalesHarness(name: string): Promise<SalesHarness> {
       HOST: '127.0.0.1',
       DATABASE_URL: url,
       KAFKA_BROKERS: kafkaBrokers.join(','),
+      KAFKA_GROUP_PREFIX: `sales-${randomUUID().slice(0, 8)}`,
       JWKS_URL: `http://127.0.0.1:${(jwks.address() as AddressInfo).port}/.well-known/jwks.json`,
       LOG_LEVEL: 'silent',
     }),

@@ -15,6 +15,7 @@ import { TOKEN_VERIFIER, remoteTokenVerifier } from './token-verifier';
 export interface BusinessServiceConfig {
   DATABASE_URL: string;
   KAFKA_BROKERS: string;
+  KAFKA_GROUP_PREFIX?: string;
   JWKS_URL: string;
 }
 
@@ -55,6 +56,7 @@ export class BusinessServiceModule {
         MessagingModule.forRoot({
           brokers: KAFKA_BROKERS.split(','),
           service: o.service,
+          groupPrefix: o.config.KAFKA_GROUP_PREFIX,
           databaseUrl: DATABASE_URL,
           consumers: [
             { name: 'org-projection', topics: ORG_TOPICS, handlers: orgProjectionHandlers },

@@ -5,8 +5,9 @@ import { CloudEvent } from '@crm/contracts';
 export type EventHandler = (event: CloudEvent<any>, manager: EntityManager) => Promise<void>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
 export interface ConsumerOptions {
-  /** Names the consumer in the inbox and the Kafka group: `<service>.<purpose>`. */
+  /** Names the consumer in the inbox (and the Kafka group unless `groupId` is given): `<service>.<purpose>`. */
   name: string;
+  groupId?: string;
   topics: string[];
   /** Handlers by CloudEvent type; other types on the topics are skipped. */
   handlers: Record<string, EventHandler>;
@@ -34,7 +35,7 @@ export class EventConsumer {
     private readonly dataSource: DataSource,
     private readonly options: ConsumerOptions,
   ) {
-    this.consumer = kafka.consumer({ groupId: options.name, sessionTimeout: 30_000, heartbeatInterval: 3000, maxWaitTimeInMs: 1000 });
+    this.consumer = kafka.consumer({ groupId: options.groupId ?? options.name, sessionTimeout: 30_000, heartbeatInterval: 3000, maxWaitTimeInMs: 1000 });
     this.producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
   }
 

@@ -12,8 +12,14 @@ export const BROKER_HEALTH = Symbol('BROKER_HEALTH');
 
 export interface MessagingOptions {
   brokers: string[];
-  /** The service name: Kafka client id, and the prefix of its consumer groups. */
+  /** The service name: Kafka client id, and the prefix of its consumer names (inbox). */
   service: string;
+  /**
+   * Consumer groups are `[<groupPrefix>.]<service>.<consumer>`. The replicas of one deployment share
+   * them (and a database); another deployment on the same brokers (a test, a staging copy) needs
+   * its own prefix, or its consumers would share the partitions and offsets of the first.
+   */
+  groupPrefix?: string;
   databaseUrl: string;
   consumers?: Omit<ConsumerOptions, 'log'>[];
 }
@@ -89,7 +95,7 @@ export class MessagingModule {
         },
         {
           provide: EVENT_CONSUMERS,
-          useFactory: (kafka: Kafka, ds: DataSource) => (o.consumers ?? []).map((c) => new EventConsumer(kafka, ds, { ...c, name: `${o.service}.${c.name}`, log })),
+          useFactory: (kafka: Kafka, ds: DataSource) => (o.consumers ?? []).map((c) => new EventConsumer(kafka, ds, { ...c, name: `${o.service}.${c.name}`, groupId: `${o.groupPrefix ? `${o.groupPrefix}.` : ''}${o.service}.${c.name}`, log })),
           inject: [KAFKA, DataSource],
         },
         {

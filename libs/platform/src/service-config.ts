@@ -1,4 +1,4 @@
-import { IsIn, IsInt, IsNotEmpty, IsString, Matches, Max, Min } from 'class-validator';
+import { IsIn, IsInt, IsNotEmpty, IsOptional, IsString, Matches, Max, Min } from 'class-validator';
 
 export const LOG_LEVELS = ['debug', 'info', 'warn', 'error', 'silent'] as const;
 export type LogLevelName = (typeof LOG_LEVELS)[number];
@@ -25,6 +25,10 @@ export class DataServiceConfig extends HttpServiceConfig {
 
   @IsNotEmpty() @Matches(/^[^,\s]+:\d+(,[^,\s]+:\d+)*$/, { message: 'must be a comma-separated list of host:port' })
   KAFKA_BROKERS!: string;
+
+  /** Consumer groups are `<prefix>.<service>.<consumer>` (no prefix by default): another deployment on the same brokers needs its own. */
+  @IsOptional() @Matches(/^[A-Za-z0-9._-]{1,100}$/, { message: 'letters, digits, dot, dash or underscore' })
+  KAFKA_GROUP_PREFIX?: string;
 }
 
 /** A business context: its database, the broker, and identity's JWKS to verify access tokens. */
