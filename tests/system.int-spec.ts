@@ -6,7 +6,7 @@ import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { Client } from 'pg';
 import { Kafka, logLevel } from 'kafkajs';
-import { RunningSystem, request, startSystem } from './support/system';
+import { RunningSystem, eventually, request, startSystem } from './support/system';
 
 const run = promisify(execFile);
 const ADMIN_PASSWORD = 'system-test-Admin-1';
@@ -65,6 +65,17 @@ describe('the system through the gateway', () => {
     expect(dept.status).toBe(201);
     const roles = await http('GET', '/api/v1/roles');
     const accountManager = roles.body.items.find((r: { code: string }) => r.code === 'account-manager');
+    // New consumer groups first replay the topics' history (other tests' events share the broker):
+    // time the user once the services have caught up, i.e. once they have the department.
+    for (const name of ['marketing', 'sales', 'after_sales']) {
+      const db = new Client({ connectionString: databases[name] });
+      await db.connect();
+      try {
+        await eventually(`${name} has the department`, async () => ((await db.query('SELECT 1 FROM org_departments WHERE id = $1', [dept.body.id])).rowCount ? true : undefined), 30_000);
+      } finally {
+        await db.end();
+      }
+    }
     const created = Date.now();
     const user = await http('POST', '/api/v1/users', {
       username: 'li.na',
