@@ -63,6 +63,12 @@ export class AuditLogQueries {
        FROM audit_logs WHERE ${filter} ORDER BY at ${direction}, id ${direction} LIMIT ${q.pageSize} OFFSET ${(q.page - 1) * q.pageSize}`,
       params,
     );
-    return { items: rows.map((r: AuditLogView & { at: Date }) => ({ ...r, at: r.at.toISOString() })), total, page: q.page, pageSize: q.pageSize };
+    // jsonb keeps keys in its own order: put each change back as field, before, after.
+    const items = rows.map((r: AuditLogView & { at: Date }) => ({
+      ...r,
+      at: r.at.toISOString(),
+      changes: r.changes.map(({ field, before, after }) => ({ field, before, after })),
+    }));
+    return { items, total, page: q.page, pageSize: q.pageSize };
   }
 }
