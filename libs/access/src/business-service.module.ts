@@ -9,7 +9,7 @@ import { BusinessServiceName } from '@crm/contracts';
 import { AuthGuard } from './auth.guard';
 import { HandoverTransfer, handoverConsumer, nothingToTransfer } from './handover';
 import { ORG_TOPICS, orgProjectionHandlers } from './org-projection';
-import { TOKEN_VERIFIER, remoteTokenVerifier } from './token-verifier';
+import { TOKEN_VERIFIER, currentCallerVerifier, remoteTokenVerifier } from './token-verifier';
 
 /** The settings every business service reads (its own config class holds them, validated). */
 export interface BusinessServiceConfig {
@@ -67,7 +67,7 @@ export class BusinessServiceModule {
       ],
       controllers: [HealthController],
       providers: [
-        { provide: TOKEN_VERIFIER, useValue: remoteTokenVerifier(JWKS_URL) },
+        { provide: TOKEN_VERIFIER, useFactory: (ds: DataSource) => currentCallerVerifier(remoteTokenVerifier(JWKS_URL), ds), inject: [DataSource] },
         { provide: APP_GUARD, useClass: AuthGuard },
         {
           provide: HEALTH_CHECKS,

@@ -58,3 +58,22 @@ export function createTokenVerifier(keys: JWTVerifyGetKey): TokenVerifier {
 export function remoteTokenVerifier(jwksUrl: string): TokenVerifier {
   return createTokenVerifier(createRemoteJWKSet(new URL(jwksUrl), { cooldownDuration: 30_000, timeoutDuration: 5000 }));
 }
+
+/**
+ * The token's signature proves who the caller is; their roles, department and status are taken
+ * from the org projection when it has them, so that a role removed, a move to another department
+ * or a disabled account counts from the request after identity's event arrives, not only when the
+ * token expires. A user the projection does not know yet (just created) keeps the token's claims.
+ */
+export function currentCallerVerifier(verify: TokenVerifier, db: { query(sql: string, params: unknown[]): Promise<unknown[]> }): TokenVerifier {
+  return async (token) => {
+    const caller = await verify(token);
+    const [user] = (await db.query('SELECT status, department_id, role_codes FROM org_users WHERE id = $1 AND tenant_id = $2', [
+      caller.userId,
+      caller.tenantId,
+    ])) as { status: string; department_id: string; role_codes: string[] }[];
+    if (!user) return caller;
+    if (user.status !== 'active') throw unauthenticated('AUTH.USER_DISABLED', 'This user is disabled.');
+    return { ...caller, departmentId: user.department_id, roleCodes: user.role_codes };
+  };
+}
