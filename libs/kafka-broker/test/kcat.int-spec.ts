@@ -222,8 +222,9 @@ describe('kcat (librdkafka) against the embedded broker', () => {
     const topic = uniqueName(`codec-${codec}`);
     const messages = Array.from({ length: 20 }, (_, i) => `${codec} message number ${i} ${'x'.repeat(i)}`);
 
-    // -d msg makes librdkafka name the codec it actually used for each ProduceRequest.
-    const produced = await produce(broker, topic, messages, ['-z', codec, '-d', 'msg']);
+    // -d msg makes librdkafka name the codec it actually used for each ProduceRequest. A long
+    // linger keeps all 20 lines in one batch even when a busy machine feeds kcat's stdin slowly.
+    const produced = await produce(broker, topic, messages, ['-z', codec, '-d', 'msg', '-X', 'linger.ms=2000']);
     expect(produced.stderr).toContain(`${topic} [0]: Produce MessageSet with 20 message(s)`);
     expect(produced.stderr).toMatch(new RegExp(`Produce MessageSet with 20 message\\(s\\) \\([^)]*, ${codec}\\)`));
     const notDebug = (s: string) => s.split('\n').filter((l) => !l.startsWith('%7|'));
