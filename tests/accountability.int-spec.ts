@@ -126,6 +126,8 @@ describe('accountability: audit log and handovers', () => {
     await http('POST', '/api/v1/contacts', leaver.token, { customerId: a.body.id, name: 'Contact A' });
     await http('POST', '/api/v1/follow-ups', leaver.token, { customerId: b.body.id, type: 'visit', content: 'Visited' });
     expect((await http('DELETE', `/api/v1/customers/${b.body.id}`, leaver.token)).status).toBe(204); // in the recycle bin: moves too
+    const lead = await http('POST', '/api/v1/leads', leaver.token, { company: '杭州联合机械有限公司', name: 'Wang Wei' });
+    expect(lead.status).toBe(201);
 
     const owned = async (userId: string) => {
       const sales = system.databases.sales;
@@ -161,7 +163,8 @@ describe('accountability: audit log and handovers', () => {
       ['marketing', 'completed'],
       ['sales', 'completed'],
     ]);
-    expect(done.totals).toEqual(before);
+    expect(done.totals).toEqual({ ...before, lead: 1 });
+    expect((await http('GET', `/api/v1/leads/${lead.body.id}`, admin)).body.ownerId).toBe(receiver.id);
     expect(await owned(leaver.id)).toEqual({ customer: 0, contact: 0, 'follow-up': 0 });
     expect((await owned(receiver.id)).customer).toBe(before.customer);
     const customerOfReceiver = await http('GET', `/api/v1/customers/${a.body.id}`, receiver.token);
@@ -174,7 +177,7 @@ describe('accountability: audit log and handovers', () => {
     ]);
     const handoverEntries = await eventually('all handover entries', async () => {
       const res = await http('GET', `/api/v1/audit-logs?action=handover&pageSize=200`, admin);
-      return res.body.total === before.customer + before.contact + before['follow-up'] ? res.body.total : undefined;
+      return res.body.total === before.customer + before.contact + before['follow-up'] + 1 ? res.body.total : undefined;
     });
 
     // Again: a new job that finds nothing left, and changes nothing.
@@ -184,7 +187,7 @@ describe('accountability: audit log and handovers', () => {
       const res = await http('GET', `/api/v1/handovers/${again.body.id}`, admin);
       return res.body.status === 'completed' ? res.body : undefined;
     });
-    expect(second.totals).toEqual({ customer: 0, contact: 0, 'follow-up': 0 });
+    expect(second.totals).toEqual({ customer: 0, contact: 0, 'follow-up': 0, lead: 0 });
     expect((await http('GET', `/api/v1/audit-logs?action=handover`, admin)).body.total).toBe(handoverEntries);
     const list = await http('GET', `/api/v1/handovers?fromUserId=${leaver.id}`, admin);
     expect(list.body.items.map((h: { id: string }) => h.id)).toEqual([again.body.id, started.body.id]);

@@ -8,12 +8,14 @@
  * writes that smuggle in ownerId, tenantId, createdBy, id or unknown fields are refused or change
  * nothing.
  */
+import { randomUUID } from 'node:crypto';
+import { Client } from 'pg';
 import { DataScopeDoc } from '@crm/access';
 import { BusinessObject } from '@crm/contracts';
 import { AccessModel, ModelRecord } from './support/access-model';
-import { OpenApi, Operation, Schema, accessRuleProblem, exampleBody, listVariants, operationsOf, requiredQuery, scopeObject } from './support/operations';
+import { OpenApi, Operation, Schema, accessRuleProblem, exampleBody, listVariants, multipartBody, operationsOf, requiredQuery, scopeObject } from './support/operations';
 import { Organisation, PASSWORD, SignedIn, expectStatus } from './support/organisation';
-import { Answer, RunningSystem, request, startSystem, waitUntilHealthy } from './support/system';
+import { Answer, RunningSystem, eventually, request, startSystem, waitUntilHealthy } from './support/system';
 
 /**
  * Tenant A: owner, colleague (same department), manager (of the department above, their superior),
@@ -60,6 +62,7 @@ describe('authorisation matrix, list visibility and mass assignment through the 
     contact: ModelRecord;
     followUp: ModelRecord;
     binned: ModelRecord;
+    lead: ModelRecord;
     salesDepartment: string;
     handover: string;
     dictionaryItem: string;
@@ -67,6 +70,10 @@ describe('authorisation matrix, list visibility and mass assignment through the 
     spares: Record<string, [string, string]>;
     /** Tenant B's records and people, for bodies that name them from tenant A. */
     foreign: { customer: string; contact: string; user: string; role: string };
+    /** Tenant A's default customer pool and a lead pool (manager administers them, owner and colleague belong), and a customer owner holds in marketing's ledger. */
+    pool: string;
+    leadPool: string;
+    ledgerCustomer: string;
   };
   let counter = 0;
   let requests = 0;
@@ -98,9 +105,23 @@ describe('authorisation matrix, list visibility and mass assignment through the 
         model.records.set(body.id, { id: body.id, object, tenantId: who.tenantId!, ownerId: body.ownerId, deleted: false, customerId: body.customerId });
       }
     }
+    // A lead conversion makes a customer and a contact in sales, owned by the converting user, once it completes.
+    if (op.method === 'POST' && op.path.endsWith('/convert') && res.status === 202 && isModelRecord(last?.record)) conversions.push(converted(who, last.record));
     if (typeof body.recordId === 'string' && (body.access === 'read' || body.access === 'edit')) {
       model.share({ object: body.object, recordId: body.recordId, userId: body.userId, departmentId: body.departmentId, access: body.access });
     }
+  }
+
+  /** Conversions asked for and not yet in the model. */
+  const conversions: Promise<void>[] = [];
+  async function converted(who: Persona, lead: ModelRecord): Promise<void> {
+    const done = await eventually(`lead ${lead.id} converted`, async () => {
+      const res = await call(personas.admin, 'GET', `/api/v1/leads/${lead.id}`);
+      return res.body?.conversion?.status === 'pending' ? undefined : res.body;
+    });
+    if (done.status !== 'converted') throw new Error(`lead ${lead.id}: conversion ${JSON.stringify(done.conversion)}`);
+    model.records.set(done.customerId, { id: done.customerId, object: 'customer', tenantId: who.tenantId!, ownerId: who.userId!, deleted: false });
+    model.records.set(done.contactId, { id: done.contactId, object: 'contact', tenantId: who.tenantId!, ownerId: who.userId!, deleted: false, customerId: done.customerId });
   }
 
   const listOf = (path: string) => ops.find((o) => o.method === 'GET' && o.path === path && o.dataScope && !o.dataScope.record);
@@ -135,7 +156,61 @@ describe('authorisation matrix, list visibility and mass assignment through the 
   };
   const newFollowUp = (customer: ModelRecord = fixtures.customer, who: Persona = personas.owner) =>
     create(who, 'follow-up', '/api/v1/follow-ups', { customerId: customer.id, type: 'call', content: `Follow-up ${++counter}` });
+  const newLead = (who: Persona = personas.owner) => create(who, 'lead', '/api/v1/leads', { company: `Lead Co ${++counter}`, name: 'Chen Jie' });
   const tenantRecord = (id: string, org: Organisation = orgA) => ({ id, tenantId: org.admin.tenantId });
+
+  /**
+   * Public pools: membership, not data scopes, decides (x-pool-access). Tenant A's pools are
+   * administered by the manager, with owner and colleague as members; otherDept and reader belong
+   * to none. Customers the pool operations act on live only in marketing's ledger (put there
+   * directly), so sales' records, and the model, stay as they were.
+   */
+  const POOL_ADMINS: PersonaName[] = ['manager'];
+  const POOL_MEMBERS: PersonaName[] = ['owner', 'colleague'];
+  let marketingDb: Client | undefined;
+  const newPool = async (kind: 'customer' | 'lead' = 'customer', isDefault = false): Promise<string> => {
+    const body = {
+      name: `Matrix pool ${++counter}`, isDefault, reviewType: 'none', allocation: 'claim-and-assign', rules: {},
+      adminIds: POOL_ADMINS.map((p) => personas[p].userId), memberIds: POOL_MEMBERS.map((p) => personas[p].userId),
+    };
+    // Marketing knows the users once identity's events reach its projection.
+    return eventually(`a ${kind} pool`, async () => {
+      const res = await call(personas.admin, 'POST', `/api/v1/${kind}-pools`, body);
+      return res.status === 201 ? (res.body.id as string) : undefined;
+    });
+  };
+  const ledgerCustomer = async (o: { ownerId?: string; poolId?: string }): Promise<string> => {
+    const id = randomUUID();
+    await marketingDb!.query('INSERT INTO customer_ledger (customer_id, tenant_id, code, name, owner_id, pool_id, owned_since) VALUES ($1, $2, $3, $4, $5, $6, now())', [
+      id, orgA.admin.tenantId, `KH-MATRIX-${++counter}`, `Ledger customer ${counter}`, o.ownerId ?? null, o.poolId ?? null,
+    ]);
+    return id;
+  };
+  const POOL_PARAMS: Record<string, (c: ParamContext) => Promise<Resolved>> = {
+    'customer-pools/{id}': async (c) => {
+      const id = c.write ? await newPool() : fixtures.pool;
+      return { value: id, record: tenantRecord(id) };
+    },
+    'lead-pools/{id}': async (c) => {
+      const id = c.write ? await newPool('lead') : fixtures.leadPool;
+      return { value: id, record: tenantRecord(id) };
+    },
+  };
+  /** For operations that declare x-pool-access: the customer as marketing's ledger knows it. */
+  const LEDGER_PARAMS: Record<string, (c: ParamContext) => Promise<Resolved>> = {
+    'customers/{id}': async (c) => {
+      const id = c.write ? await ledgerCustomer({ ownerId: personas.owner.userId }) : fixtures.ledgerCustomer;
+      return { value: id, record: tenantRecord(id) };
+    },
+  };
+  /** What a pool operation's rule lets the persona do (after 401 and another tenant's 404). */
+  function poolExpected(rule: NonNullable<Operation['poolAccess']>, who: Persona): 'success' | number {
+    if (who.roles!.includes('admin')) return 'success';
+    if (rule === 'customer-owner') return who.name === 'owner' ? 'success' : 403;
+    if (POOL_ADMINS.includes(who.name)) return 'success';
+    if (!POOL_MEMBERS.includes(who.name)) return 404;
+    return rule === 'pool-admin' ? 403 : 'success';
+  }
 
   /**
    * Where each path parameter's value comes from, by the segment before it. Reads share tenant A's
@@ -143,8 +218,13 @@ describe('authorisation matrix, list visibility and mass assignment through the 
    * new kind of record cannot slip through unchecked: add how to make one.
    */
   const PARAMS: Record<string, (c: ParamContext) => Promise<Resolved>> = {
+    ...POOL_PARAMS,
     'customers/{id}': async (c) => {
       const record = c.write || c.deleted ? await newCustomer(personas.owner, c.deleted) : fixtures.customer;
+      return { value: record.id, record };
+    },
+    'leads/{id}': async (c) => {
+      const record = c.write ? await newLead() : fixtures.lead;
       return { value: record.id, record };
     },
     'contacts/{id}': async (c) => {
@@ -176,6 +256,20 @@ describe('authorisation matrix, list visibility and mass assignment through the 
       return { value: role.id, record: tenantRecord(role.id) };
     },
     'handovers/{id}': async () => ({ value: fixtures.handover, record: tenantRecord(fixtures.handover) }),
+    // A notification is its recipient's alone: each persona marks one of its own.
+    'notifications/{id}': async (c) => {
+      const who = c.persona.token ? c.persona : personas.owner;
+      const id = await notificationOf(who);
+      return { value: id, record: tenantRecord(id, who.org) };
+    },
+    // An import job is its uploader's (and the administrators'): each persona reads one of its own.
+    'imports/{id}': async (c) => {
+      const who = c.persona.token ? c.persona : personas.owner;
+      const id = await importJobOf(who);
+      return { value: id, record: tenantRecord(id, who.org) };
+    },
+    // An importable object is a name, not a record.
+    'templates/{object}': async (c) => ({ value: c.schema.enum?.[0] ?? c.schema.example ?? 'lead' }),
     // A dictionary kind is a name every tenant has, not a record.
     'dictionaries/{kind}': async (c) => ({ value: c.schema.enum?.[0] ?? c.schema.example ?? 'customer-source' }),
     'items/{code}': async (c) => {
@@ -184,6 +278,43 @@ describe('authorisation matrix, list visibility and mass assignment through the 
       expectStatus(await call(personas.admin, 'POST', `/api/v1/dictionaries/${c.before[0].value}/items`, { code, label: code }), 201, 'dictionary item');
       return { value: code, record: tenantRecord(code) };
     },
+    // Duplicate rules are only written (changed, deleted): each request gets a warning rule of its own.
+    'duplicate-rules/{id}': async () => {
+      const body = { object: 'lead', name: `Matrix rule ${++counter}`, combinations: [[{ field: 'email', mode: 'exact' }]], targets: ['lead'], action: 'warn' };
+      const rule = expectStatus(await call(personas.admin, 'POST', '/api/v1/duplicate-rules', body), 201, 'duplicate rule').body;
+      return { value: rule.id, record: tenantRecord(rule.id) };
+    },
+  };
+
+  /**
+   * Uploads (multipart): a lead CSV of one row without a name, so the job completes and imports
+   * nothing the model would have to know; each one different, so each upload is a new job (202).
+   */
+  let uploads = 0;
+  const uploadFor = (op: Operation) => multipartBody(op.multipart!, () => ({ fileName: `matrix-${++uploads}.csv`, content: `company,name\r\nMatrix import ${uploads} ${Date.now()},\r\n` }));
+  const importJobs = new Map<PersonaName, Promise<string>>();
+  /** A message in the persona's inbox, filed as identity files what the services send. */
+  const notificationOf = async (who: Persona): Promise<string> => {
+    const id = randomUUID();
+    const db = new Client({ connectionString: system.databases.identity });
+    await db.connect();
+    try {
+      await db.query(
+        `INSERT INTO notifications (id, recipient_id, tenant_id, service, kind, title, body, at) VALUES ($1, $2, $3, 'marketing', 'matrix', 'Matrix', 'A message', now())`,
+        [id, who.userId, who.tenantId],
+      );
+    } finally {
+      await db.end();
+    }
+    return id;
+  };
+
+  const importJobOf = (who: Persona): Promise<string> => {
+    if (!importJobs.has(who.name)) {
+      const upload = ops.find((o) => o.key === 'POST /api/v1/imports')!;
+      importJobs.set(who.name, call(who, 'POST', '/api/v1/imports', uploadFor(upload)).then((res) => expectStatus(res, 202, 'import job').body.id as string));
+    }
+    return importJobs.get(who.name)!;
   };
 
   /** Values for body properties that must name something real in the caller's organisation, or be unique. */
@@ -224,16 +355,20 @@ describe('authorisation matrix, list visibility and mass assignment through the 
   }
 
   /** Per-operation bodies where the field values above are not enough. */
-  const BODIES: Record<string, (who: Persona) => Promise<Record<string, unknown>>> = {
+  const BODIES: Record<string, (who: Persona, resolved: Resolved[]) => Promise<Record<string, unknown>>> = {
     'POST /api/v1/users': async (who) => ({ username: `new-user-${++counter}`, password: PASSWORD, name: 'New user', departmentId: who.org.admin.departmentId, roleIds: [] }),
     // Exactly one grantee.
     'POST /api/v1/customers/{id}/shares': async (who) => ({ userId: spares(who)[1], access: 'read' }),
+    // A customer waiting in the pool of the path.
+    'POST /api/v1/customer-pools/{id}/claims': async (_who, [pool]) => ({ customerIds: [await ledgerCustomer({ poolId: pool.value })] }),
+    'POST /api/v1/customer-pools/{id}/assignments': async (who, [pool]) => ({ customerIds: [await ledgerCustomer({ poolId: pool.value })], userId: spares(who)[1] }),
+    'POST /api/v1/customer-pools/{id}/transfers': async (_who, [pool]) => ({ customerIds: [await ledgerCustomer({ poolId: pool.value })], toPoolId: fixtures.pool }),
   };
 
-  async function bodyFor(op: Operation, who: Persona): Promise<Record<string, unknown> | undefined> {
+  async function bodyFor(op: Operation, who: Persona, resolved: Resolved[]): Promise<Record<string, unknown> | undefined> {
     if (!op.body) return undefined;
     const table = BODIES[op.key];
-    if (table) return table(who);
+    if (table) return table(who, resolved);
     return exampleBody(doc, op.body, (name, property) => fieldValue(who, name, property));
   }
 
@@ -249,7 +384,7 @@ describe('authorisation matrix, list visibility and mass assignment through the 
         continue;
       }
       const key = `${segments[i - 1]}/${segments[i]}`;
-      const resolver = PARAMS[key];
+      const resolver = (op.poolAccess && LEDGER_PARAMS[key]) || PARAMS[key];
       if (!resolver) throw new Error(`no fixture for the path parameter '${key}': add one to PARAMS`);
       const schema = (op.spec.parameters ?? []).find((p: Schema) => p.in === 'path' && p.name === m[1])?.schema ?? {};
       const r = await resolver({ persona: who, write, deleted: !!op.dataScope?.deleted, before: resolved, schema });
@@ -274,6 +409,7 @@ describe('authorisation matrix, list visibility and mass assignment through the 
     if (op.requiredRoles && !op.requiredRoles.some((r) => who.roles!.includes(r))) return 403;
     const named = [record, ...resolved.map((r) => r.record)].filter((r): r is NonNullable<Resolved['record']> => !!r);
     if (named.some((r) => r.tenantId !== who.tenantId)) return 404;
+    if (op.poolAccess) return poolExpected(op.poolAccess, who);
     const ds = op.dataScope;
     if (ds && record) {
       if (!model.may(who.userId!, scopeObject(ds), 'view', record)) return 404;
@@ -356,15 +492,24 @@ describe('authorisation matrix, list visibility and mass assignment through the 
     fixtures.contact = await newContact();
     fixtures.followUp = await newFollowUp();
     fixtures.binned = await newCustomer(personas.owner, true);
+    fixtures.lead = await newLead();
     // Tenant B's own records: its lists are not empty, and none of them may show in tenant A.
     const customerB = await newCustomer(personas.otherTenant);
     const contactB = await newContact(customerB, personas.otherTenant);
+    await newLead(personas.otherTenant);
     await newFollowUp(customerB, personas.otherTenant);
     const rolesB = (await call(personas.otherTenantAdmin, 'GET', '/api/v1/roles?pageSize=200')).body.items;
     fixtures.foreign = { customer: customerB.id, contact: contactB.id, user: sparesB[1], role: rolesB.find((r: { code: string }) => r.code === 'account-manager').id };
 
     doc = expectStatus(await call(undefined, 'GET', '/openapi.json'), 200, 'openapi').body;
     ops = operationsOf(doc);
+    if (ops.some((o) => o.poolAccess)) {
+      marketingDb = new Client({ connectionString: system.databases.marketing });
+      await marketingDb.connect();
+      fixtures.pool = await newPool('customer', true);
+      fixtures.leadPool = await newPool('lead');
+      fixtures.ledgerCustomer = await ledgerCustomer({ ownerId: personas.owner.userId });
+    }
     if (ops.some((o) => o.path === '/api/v1/handovers')) {
       fixtures.handover = expectStatus(await call(personas.admin, 'POST', '/api/v1/handovers', { fromUserId: sparesA[0], toUserId: sparesA[1] }), 201, 'handover').body.id;
     }
@@ -375,6 +520,7 @@ describe('authorisation matrix, list visibility and mass assignment through the 
   }, 180_000);
 
   afterAll(async () => {
+    await marketingDb?.end();
     await system?.stop();
   });
 
@@ -423,10 +569,10 @@ describe('authorisation matrix, list visibility and mass assignment through the 
           try {
             const list = op.dataScope && !op.dataScope.record ? listVariants(op)[0] : undefined;
             const { path, resolved } = await resolvePath(op, who, write, list?.query);
-            const body = await bodyFor(op, who);
+            const body = await bodyFor(op, who, resolved);
             const record = scopedRecord(op.dataScope, resolved, body);
             const want = expected(op, who, resolved, record);
-            const res = await call(who, op.method, path, body);
+            const res = await call(who, op.method, path, op.multipart ? uploadFor(op) : body);
             label = `${op.method} ${path} as ${name}`;
             const documented2xx = [...op.documented].filter((s) => s >= 200 && s < 300);
             const ok = want === 'success' ? res.status >= 200 && res.status < 300 && (!documented2xx.length || documented2xx.includes(res.status)) : res.status === want;
@@ -440,6 +586,7 @@ describe('authorisation matrix, list visibility and mass assignment through the 
           }
         }),
       );
+      await Promise.all(conversions.splice(0));
     }
     // eslint-disable-next-line no-console
     console.log(`authorisation matrix: ${ops.length} operations × ${PERSONAS.length} personas = ${cells.length} requests (${requests} in all so far) in ${Date.now() - started} ms`);
@@ -510,7 +657,7 @@ describe('authorisation matrix, list visibility and mass assignment through the 
               continue;
             }
             const { path, resolved } = await resolvePath(op, who, true);
-            const body = await bodyFor(op, who);
+            const body = await bodyFor(op, who, resolved);
             if (!body) continue;
             const injected = value();
             if (target.where === 'body') body[field] = injected;
@@ -568,7 +715,7 @@ describe('authorisation matrix, list visibility and mass assignment through the 
         const who = personas.admin;
         try {
           const { path, resolved } = await resolvePath(op, who, true);
-          const body = { ...(await bodyFor(op, who)), [field]: foreign[field]() };
+          const body = { ...(await bodyFor(op, who, resolved)), [field]: foreign[field]() };
           // A share names one grantee: the foreign one alone.
           if (field === 'departmentId' && 'userId' in body && op.body!.properties.userId && !op.body!.required?.includes('userId')) delete body.userId;
           const before = await snapshot(op, who, path);

@@ -20,8 +20,12 @@ export interface Operation {
   requiredRoles?: string[];
   dataScope?: DataScopeDoc;
   access?: string;
+  /** `x-pool-access`: membership of a public pool, or ownership in marketing's ledger, decides. */
+  poolAccess?: 'pool-member' | 'pool-admin' | 'customer-owner';
   /** The JSON request body's schema, references resolved at the top level. */
   body?: Schema;
+  /** A multipart/form-data body's schema (uploads): the matrix sends a form built from it (see multipartBody). */
+  multipart?: Schema;
   /** Statuses the operation documents. */
   documented: Set<number>;
 }
@@ -43,7 +47,9 @@ export function operationsOf(doc: OpenApi): Operation[] {
         requiredRoles: spec['x-required-roles'],
         dataScope: spec['x-data-scope'],
         access: spec['x-access'],
+        poolAccess: spec['x-pool-access'],
         body: resolve(doc, spec.requestBody?.content?.['application/json']?.schema),
+        multipart: resolve(doc, spec.requestBody?.content?.['multipart/form-data']?.schema),
         documented: new Set(Object.keys(spec.responses ?? {}).map(Number)),
       });
     }
@@ -86,7 +92,8 @@ export function scopeObject(ds: DataScopeDoc): BusinessObject {
 /** What is wrong with an operation's declared access rule, if anything. */
 export function accessRuleProblem(op: Operation): string | undefined {
   if (op.isPublic) return op.requiredRoles || op.dataScope ? 'public, yet declares roles or a data scope' : undefined;
-  if (!op.requiredRoles && !op.dataScope && op.access !== 'authenticated') return 'declares none of x-required-roles, x-data-scope, x-access';
+  if (!op.requiredRoles && !op.dataScope && op.access !== 'authenticated' && !op.poolAccess) return 'declares none of x-required-roles, x-data-scope, x-access, x-pool-access';
+  if (op.poolAccess && !['pool-member', 'pool-admin', 'customer-owner'].includes(op.poolAccess)) return `x-pool-access names an unknown rule '${op.poolAccess}'`;
   const ds = op.dataScope;
   if (ds) {
     const objects: string[] = Array.isArray(ds.object) ? ds.object : [ds.object];
@@ -134,4 +141,23 @@ export async function exampleBody(
   const [first] = Object.keys(properties);
   if (!Object.keys(body).length && first && properties[first].example !== undefined) body[first] = properties[first].example;
   return body;
+}
+
+/**
+ * A multipart form from the schema: each property's example (or first enum value), and for a
+ * binary property the file `files(name)` gives (a spreadsheet the upload accepts, say).
+ */
+export function multipartBody(schema: Schema, files: (name: string) => { content: string | Buffer; fileName: string }): FormData {
+  const form = new FormData();
+  for (const [name, property] of Object.entries<Schema>(schema.properties ?? {})) {
+    if (property.format === 'binary') {
+      const { content, fileName } = files(name);
+      form.append(name, new Blob([content]), fileName);
+    } else {
+      const v = property.example ?? property.enum?.[0];
+      if (v === undefined) throw new Error(`no example for the form field '${name}'`);
+      form.append(name, String(v));
+    }
+  }
+  return form;
 }

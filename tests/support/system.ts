@@ -101,11 +101,12 @@ export async function request(base: string, method: string, path: string, o: { b
   const res = await fetch(`${base}${path}`, {
     method,
     headers: {
-      ...(o.body !== undefined ? { 'content-type': 'application/json' } : {}),
+      // A FormData body sets its own multipart content type (with the boundary).
+      ...(o.body !== undefined && !(o.body instanceof FormData) ? { 'content-type': 'application/json' } : {}),
       ...(o.token ? { authorization: `Bearer ${o.token}` } : {}),
       ...o.headers,
     },
-    body: o.body === undefined ? undefined : typeof o.body === 'string' ? o.body : JSON.stringify(o.body),
+    body: o.body === undefined ? undefined : typeof o.body === 'string' || o.body instanceof FormData ? o.body : JSON.stringify(o.body),
   });
   const text = await res.text();
   let body: unknown;

@@ -29,6 +29,10 @@ export class GatewayConfig extends HttpServiceConfig {
   @IsInt() @Min(1)
   LOGIN_RATE_LIMIT_PER_MINUTE: number = 10;
 
+  /** The body limit of upload routes (POST /api/v1/imports): marketing's IMPORT_MAX_BYTES plus the multipart envelope. */
+  @IsInt() @Min(1024)
+  UPLOAD_BODY_LIMIT_BYTES: number = 21 * 1024 * 1024;
+
   /** How long an upstream may take to answer (and between body chunks) before a 504. */
   @IsInt() @Min(100)
   UPSTREAM_TIMEOUT_MS: number = 30_000;

@@ -24,6 +24,7 @@ export async function startGateway(config: GatewayConfig): Promise<NestFastifyAp
     upstreams: upstreamsOf(config),
     verify: remoteTokenVerifier(config.JWKS_URL),
     bodyLimitBytes: config.BODY_LIMIT_BYTES,
+    uploadLimitBytes: config.UPLOAD_BODY_LIMIT_BYTES,
     timeoutMs: config.UPSTREAM_TIMEOUT_MS,
     loginAttemptsPerMinute: config.LOGIN_RATE_LIMIT_PER_MINUTE,
   });

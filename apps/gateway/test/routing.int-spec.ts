@@ -2,6 +2,7 @@ import * as http from 'node:http';
 import { Echo, FakeService, TestGateway, TestKeys, deadUrl, makeKeys, signToken, startFakeService, startTestGateway, unsignedToken } from './support';
 
 const BODY_LIMIT = 64 * 1024;
+const UPLOAD_LIMIT = 4 * BODY_LIMIT;
 
 describe('gateway routing and edge authentication', () => {
   let keys: TestKeys;
@@ -17,7 +18,7 @@ describe('gateway routing and edge authentication', () => {
     const [identity, marketing, sales] = services;
     gateway = await startTestGateway(
       { identity: identity.url, marketing: marketing.url, sales: sales.url, 'after-sales': down },
-      { BODY_LIMIT_BYTES: String(BODY_LIMIT), UPSTREAM_TIMEOUT_MS: '800' },
+      { BODY_LIMIT_BYTES: String(BODY_LIMIT), UPLOAD_BODY_LIMIT_BYTES: String(UPLOAD_LIMIT), UPSTREAM_TIMEOUT_MS: '800' },
     );
     token = await signToken(keys);
   });
@@ -59,6 +60,11 @@ describe('gateway routing and edge authentication', () => {
       ['PUT', '/api/v1/lead-pools/1/rules', 'marketing'],
       ['GET', '/api/v1/opportunities?page=2', 'sales'],
       ['OPTIONS', '/api/v1/dictionaries', 'sales'],
+      // Marketing's sub-resources of a customer, beside sales' own.
+      ['POST', '/api/v1/customers/42/return', 'marketing'],
+      ['GET', '/api/v1/customers/42/ownership-history?page=2', 'marketing'],
+      ['GET', '/api/v1/customers/42/pool-status', 'marketing'],
+      ['POST', '/api/v1/customers/42/restore', 'sales'],
     ];
     for (const [method, path, service] of cases) {
       const res = await call(path, { method });
@@ -158,15 +164,25 @@ describe('gateway routing and edge authentication', () => {
   });
 
   it('refuses a body declared oversize with 413 problem+json before reading it', async () => {
-    const declared = await call('/api/v1/imports', { method: 'POST', headers: { 'content-type': 'application/octet-stream' }, body: Buffer.alloc(BODY_LIMIT + 1) });
+    const declared = await call('/api/v1/leads', { method: 'POST', headers: { 'content-type': 'application/octet-stream' }, body: Buffer.alloc(BODY_LIMIT + 1) });
     expect(declared.status).toBe(413);
     expect(await declared.json()).toMatchObject({ status: 413, code: 'REQUEST.TOO_LARGE' });
+  });
+
+  it('lets an upload (POST /api/v1/imports) reach the upload limit instead of the body limit, and no further', async () => {
+    const upload = await call('/api/v1/imports', { method: 'POST', headers: { 'content-type': 'application/octet-stream' }, body: Buffer.alloc(UPLOAD_LIMIT - 1, 7) });
+    expect(upload.status).toBe(200);
+    expect(((await upload.json()) as Echo).bytes).toBe(UPLOAD_LIMIT - 1);
+    const over = await call('/api/v1/imports', { method: 'POST', headers: { 'content-type': 'application/octet-stream' }, body: Buffer.alloc(UPLOAD_LIMIT + 1) });
+    expect(over.status).toBe(413);
+    // Other methods on the same path keep the ordinary limit.
+    expect((await call('/api/v1/imports', { method: 'PUT', headers: { 'content-type': 'application/octet-stream' }, body: Buffer.alloc(BODY_LIMIT + 1) })).status).toBe(413);
   });
 
   it('refuses oversize chunked bodies with 413 problem+json', async () => {
 
     const chunked = await new Promise<{ status: number; type: string; body: string }>((resolve, reject) => {
-      const req = http.request(`${gateway.url}/api/v1/imports`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/octet-stream', 'transfer-encoding': 'chunked' } }, (res) => {
+      const req = http.request(`${gateway.url}/api/v1/leads`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/octet-stream', 'transfer-encoding': 'chunked' } }, (res) => {
         let text = '';
         res.on('data', (d) => (text += d)).on('end', () => resolve({ status: res.statusCode!, type: String(res.headers['content-type']), body: text }));
       });

@@ -10,12 +10,15 @@ import { HEALTH_CHECKS, HealthController } from '@crm/platform';
 import { AuditLogsController } from './api/audit-logs.controller';
 import { AuthController, JwksController } from './api/auth.controller';
 import { HandoversController } from './api/handovers.controller';
+import { NotificationsController } from './api/notifications.controller';
 import { DepartmentsController } from './api/departments.controller';
 import { LoginLogsController } from './api/login-logs.controller';
 import { RolesController } from './api/roles.controller';
 import { MeController, UsersController } from './api/users.controller';
 import { auditLogConsumer } from './application/audit-logs/audit-log.consumer';
 import { AuditLogQueries } from './application/audit-logs/audit-log-queries';
+import { notificationConsumer } from './application/notifications/notification.consumer';
+import { NotificationInbox } from './application/notifications/notification-inbox';
 import { handoverProgressConsumer } from './application/handovers/handover-progress.consumer';
 import { StartHandoverHandler } from './application/handovers/start-handover.handler';
 import { LoginHandler, LogoutHandler, RefreshHandler } from './application/auth/auth.handlers';
@@ -59,10 +62,10 @@ export class IdentityModule {
           service: 'identity',
           groupPrefix: config.KAFKA_GROUP_PREFIX,
           databaseUrl: config.DATABASE_URL,
-          consumers: [auditLogConsumer, handoverProgressConsumer],
+          consumers: [auditLogConsumer, handoverProgressConsumer, notificationConsumer],
         }),
       ],
-      controllers: [HealthController, AuthController, JwksController, MeController, UsersController, DepartmentsController, RolesController, LoginLogsController, AuditLogsController, HandoversController],
+      controllers: [HealthController, AuthController, JwksController, MeController, UsersController, DepartmentsController, RolesController, LoginLogsController, AuditLogsController, HandoversController, NotificationsController],
       providers: [
         { provide: IdentityConfig, useValue: config },
         { provide: SigningKeyStore, useFactory: (ds: DataSource) => SigningKeyStore.open(ds), inject: [DataSource] },
@@ -80,6 +83,7 @@ export class IdentityModule {
         LoginLogQueries,
         AuditLogQueries,
         StartHandoverHandler,
+        NotificationInbox,
         DepartmentQueries,
         CreateDepartmentHandler,
         UpdateDepartmentHandler,

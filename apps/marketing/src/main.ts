@@ -1,4 +1,5 @@
 import 'reflect-metadata';
+import multipart from '@fastify/multipart';
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { runService, startService } from '@crm/platform';
 import { MarketingConfig, loadMarketingConfig } from './config';
@@ -8,6 +9,9 @@ export const startMarketing = (config: MarketingConfig): Promise<NestFastifyAppl
   startService(MarketingModule.register(config), config, {
     name: 'marketing',
     description: 'Leads, lead pools, customer public pools (公海池), campaigns, duplicate checks and imports.',
+  }, async (app) => {
+    // Uploads (imports) stream past the JSON body limit; the import route reads at most IMPORT_MAX_BYTES.
+    await app.register(multipart, { limits: { fileSize: config.IMPORT_MAX_BYTES, files: 1 } });
   });
 
 if (require.main === module) runService('marketing', () => loadMarketingConfig(), startMarketing);

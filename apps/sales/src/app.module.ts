@@ -16,6 +16,8 @@ import { CreateFollowUpHandler, DeleteFollowUpHandler, UpdateFollowUpHandler } f
 import { FollowUpQueries } from './application/follow-ups/follow-up-queries';
 import { transferSalesRecords } from './application/handover/transfer-sales-records';
 import { PurgeRecycleBinJob } from './application/recycle-bin/purge-recycle-bin.job';
+import { ownerChangeConsumer } from './application/customers/apply-owner-change.consumer';
+import { leadConversionConsumer } from './application/conversions/lead-conversion.consumer';
 import { SalesConfig } from './config';
 import { DictionariesModule } from './dictionaries/dictionaries.module';
 import { SALES_ENTITIES } from './infrastructure/entities';
@@ -27,7 +29,7 @@ export class SalesModule {
   static register(config: SalesConfig): DynamicModule {
     return {
       module: SalesModule,
-      imports: [DictionariesModule, BusinessServiceModule.forRoot({ service: 'sales', config, entities: SALES_ENTITIES, migrations: SALES_MIGRATIONS, handover: transferSalesRecords })],
+      imports: [DictionariesModule, BusinessServiceModule.forRoot({ service: 'sales', config, entities: SALES_ENTITIES, migrations: SALES_MIGRATIONS, handover: transferSalesRecords, consumers: [ownerChangeConsumer, leadConversionConsumer] })],
       controllers: [CustomersController, RecycleBinController, ContactsController, FollowUpsController],
       providers: [
         { provide: SalesConfig, useValue: config },

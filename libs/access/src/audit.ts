@@ -1,7 +1,7 @@
 import { EntityManager } from 'typeorm';
 import { AUDIT_EVENTS, AuditAction, AuditChange, AuditEntryData, BusinessServiceName } from '@crm/contracts';
 import { newId } from '@crm/kernel';
-import { publishInTransaction } from '@crm/messaging';
+import { publishInTransaction, publishManyInTransaction } from '@crm/messaging';
 import { RequestContext } from './request-context';
 
 /** On whose behalf a change is made: a request, or a job (a handover) started by one. */
@@ -80,5 +80,35 @@ export function auditTrail(service: BusinessServiceName): AuditTrail {
     };
     await publishInTransaction(m, def, { tenantId: actor.tenantId, subject: entry.objectId, data: entry, traceparent: actor.traceparent });
     return entry;
+  };
+}
+
+/** Many entries of one actor in one outbox INSERT (bulk work such as an import); same entries as `auditTrail`. */
+export type BulkAuditTrail = (m: EntityManager, who: RequestContext | AuditActor, changes: AuditedChange[]) => Promise<AuditEntryData[]>;
+
+export function bulkAuditTrail(service: BusinessServiceName): BulkAuditTrail {
+  const def = AUDIT_EVENTS.find((e) => e.source === `/crm/${service}`)!;
+  return async (m, who, changes) => {
+    const actor = actorOf(who);
+    const at = new Date().toISOString();
+    const entries = changes.map((change): AuditEntryData => ({
+      id: newId(),
+      tenantId: actor.tenantId,
+      service,
+      objectType: change.objectType,
+      objectId: change.objectId,
+      action: change.action,
+      actorId: actor.userId,
+      at,
+      requestId: actor.requestId ?? null,
+      ip: actor.ip ?? null,
+      changes: changedFields(change.before, change.after),
+    }));
+    await publishManyInTransaction(
+      m,
+      def,
+      entries.map((entry) => ({ tenantId: actor.tenantId, subject: entry.objectId, data: entry, traceparent: actor.traceparent })),
+    );
+    return entries;
   };
 }

@@ -11,3 +11,4 @@ export * from './request-context';
 export * from './record-access';
 export * from './audit';
 export * from './handover';
+export * from './notifications';

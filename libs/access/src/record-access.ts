@@ -12,7 +12,7 @@ export async function requireRecordAccess(
   m: EntityManager,
   ctx: RequestContext,
   object: BusinessObject,
-  record: { id: string; ownerId: string },
+  record: { id: string; ownerId: string | null },
   action: 'view' | 'edit',
   notFound: () => AppError,
 ): Promise<void> {

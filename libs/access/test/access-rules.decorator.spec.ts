@@ -2,7 +2,7 @@ import { Controller, Get, Module, Post } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Public, buildOpenApi, createServiceApp } from '@crm/platform';
-import { AnySignedInUser, AuthGuard, Caller, DataScoped, RequireRoles, TOKEN_VERIFIER } from '../src';
+import { AnySignedInUser, AuthGuard, Caller, DataScoped, PoolAccess, RequireRoles, TOKEN_VERIFIER } from '../src';
 
 @Controller('dictionaries')
 @RequireRoles('admin')
@@ -45,6 +45,12 @@ class CustomersController {
     return [];
   }
 
+  @Get(':id/ownership-history')
+  @PoolAccess('customer-owner')
+  history() {
+    return [];
+  }
+
   @Get('open')
   @Public()
   open() {
@@ -83,6 +89,7 @@ describe('access rules in the OpenAPI document', () => {
     expect(paths['/customers/{id}/restore'].post['x-data-scope']).toEqual({ object: 'customer', action: 'edit', record: 'path', deleted: true });
     expect(paths['/customers/recycle-bin'].get['x-data-scope']).toEqual({ object: ['customer', 'contact'], action: 'edit', deleted: true, objectFrom: 'query.object' });
     expect(paths['/customers'].post['x-access']).toBe('authenticated');
-    for (const key of ['x-data-scope', 'x-access', 'x-required-roles']) expect(paths['/customers/open'].get).not.toHaveProperty(key);
+    expect(paths['/customers/{id}/ownership-history'].get['x-pool-access']).toBe('customer-owner');
+    for (const key of ['x-data-scope', 'x-access', 'x-required-roles', 'x-pool-access']) expect(paths['/customers/open'].get).not.toHaveProperty(key);
   });
 });

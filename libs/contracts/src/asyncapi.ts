@@ -1,11 +1,14 @@
 import { EventDefinition, envelopeSchema } from './cloud-event';
 import { IDENTITY_EVENTS } from './identity.events';
 import { SALES_EVENTS } from './sales.events';
+import { POOL_EVENTS } from './pool.events';
 import { AUDIT_EVENTS } from './audit.events';
 import { HANDOVER_EVENTS } from './handover.events';
+import { NOTIFICATION_EVENTS } from './notification.events';
+import { LEAD_EVENTS } from './lead.events';
 
 /** Every integration event the system publishes. */
-export const ALL_EVENTS: EventDefinition[] = [...IDENTITY_EVENTS, ...SALES_EVENTS, ...AUDIT_EVENTS, ...HANDOVER_EVENTS];
+export const ALL_EVENTS: EventDefinition[] = [...IDENTITY_EVENTS, ...SALES_EVENTS, ...LEAD_EVENTS, ...POOL_EVENTS, ...AUDIT_EVENTS, ...HANDOVER_EVENTS, ...NOTIFICATION_EVENTS];
 
 const pascal = (type: string) =>
   type

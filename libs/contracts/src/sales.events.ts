@@ -23,7 +23,10 @@ export interface CustomerData {
   email: string | null;
   website: string | null;
   unifiedSocialCreditCode: string | null;
-  ownerId: string;
+  /** Null while the customer sits in a public pool (marketing's ownership ledger decides; see pool.events). */
+  ownerId: string | null;
+  /** The public pool (公海池) holding the customer while it has no owner; null when someone owns it. */
+  poolId: string | null;
   tags: string[];
   remarks: string | null;
   createdBy: string;
@@ -39,7 +42,8 @@ export interface ContactData {
   id: string;
   tenantId: string;
   customerId: string;
-  ownerId: string;
+  /** Null while its customer sits in a public pool. */
+  ownerId: string | null;
   name: string;
   title: string | null;
   phones: string[];
@@ -88,7 +92,8 @@ const customerSchema: JsonSchema = {
     email: nullableText,
     website: nullableText,
     unifiedSocialCreditCode: nullableText,
-    ownerId: uuid,
+    ownerId: { type: ['string', 'null'], format: 'uuid', description: 'Null while the customer sits in a public pool.' },
+    poolId: { type: ['string', 'null'], format: 'uuid', description: 'The public pool holding the customer while it has no owner (absent from events published before pools existed).' },
     tags: { type: 'array', items: { type: 'string' } },
     remarks: nullableText,
     createdBy: uuid,
@@ -107,7 +112,7 @@ const contactSchema: JsonSchema = {
     id: uuid,
     tenantId: uuid,
     customerId: uuid,
-    ownerId: uuid,
+    ownerId: { type: ['string', 'null'], format: 'uuid', description: 'Null while its customer sits in a public pool.' },
     name: { type: 'string' },
     title: nullableText,
     phones: { type: 'array', items: { type: 'string' } },
@@ -160,6 +165,7 @@ const customer: CustomerData = {
   website: 'https://lianhe.example.com',
   unifiedSocialCreditCode: '91330100MA2B000000',
   ownerId: U,
+  poolId: null,
   tags: ['key-account'],
   remarks: null,
   createdBy: U,

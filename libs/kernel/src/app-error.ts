@@ -24,6 +24,8 @@ export class AppError extends Error {
     readonly code: string,
     message: string,
     readonly errors: FieldError[] = [],
+    /** Extension members of the problem details (RFC 9457 §3.2), e.g. a duplicate check's candidates. */
+    readonly extensions: Readonly<Record<string, unknown>> = {},
   ) {
     super(message);
     this.name = 'AppError';

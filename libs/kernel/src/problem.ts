@@ -32,6 +32,7 @@ export function statusOf(kind: ErrorKind): number {
 export function problemFromError(err: AppError, instance?: string, requestId?: string): Problem {
   const { status, title } = KINDS[err.kind];
   return {
+    ...err.extensions,
     type: `https://crm.dev/problems/${err.code.toLowerCase().replace(/[._]/g, '-')}`,
     title,
     status,

@@ -31,3 +31,20 @@ export class NumberingCounters1700000000100 implements MigrationInterface {
     await q.query('DROP TABLE numbering_counters');
   }
 }
+
+/**
+ * A block of `count` consecutive codes in one upsert (an import numbers thousands of records at
+ * once): the counter moves by `count` and the caller gets the serials it skipped over, in order.
+ */
+export async function nextCodes(manager: EntityManager, tenantId: string, ruleKey: string, rule: NumberingRule, count: number, at = new Date()): Promise<string[]> {
+  if (count <= 0) return [];
+  const period = periodKey(rule, at);
+  const rows: { value: string }[] = await manager.query(
+    `INSERT INTO numbering_counters (tenant_id, rule_key, period, value) VALUES ($1, $2, $3, $4)
+     ON CONFLICT (tenant_id, rule_key, period) DO UPDATE SET value = numbering_counters.value + EXCLUDED.value
+     RETURNING value`,
+    [tenantId, ruleKey, period, count],
+  );
+  const last = Number(rows[0].value);
+  return Array.from({ length: count }, (_, i) => formatCode(rule, at, last - count + 1 + i));
+}

@@ -76,8 +76,11 @@ export async function startService(
   module: Parameters<typeof NestFactory.create>[0],
   config: { PORT: number; HOST: string; BODY_LIMIT_BYTES: number; LOG_LEVEL: ServiceAppOptions['logLevel'] },
   meta: { name: string; description: string },
+  /** Service-specific Fastify plugins (e.g. multipart uploads), registered before it listens. */
+  setup?: (app: NestFastifyApplication) => Promise<void>,
 ): Promise<NestFastifyApplication> {
   const app = await createServiceApp(module, { ...meta, bodyLimitBytes: config.BODY_LIMIT_BYTES, logLevel: config.LOG_LEVEL });
+  if (setup) await setup(app);
   await app.listen(config.PORT, config.HOST);
   return app;
 }

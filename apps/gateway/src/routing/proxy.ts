@@ -5,7 +5,7 @@ import replyFrom, { FastifyReplyFromHooks } from '@fastify/reply-from';
 import { FastifyInstance, FastifyReply, FastifyRequest, onRequestAsyncHookHandler } from 'fastify';
 import { AppError, PROBLEM_CONTENT_TYPE, Problem, problemFromError, problemFromStatus, unauthenticated } from '@crm/kernel';
 import { TokenVerifier } from '@crm/access';
-import { LOGIN_ROUTE, PUBLIC_ROUTES, ROUTE_TABLE, SERVICES, ServiceName, ownerOf } from './route-table';
+import { LOGIN_ROUTE, PUBLIC_ROUTES, ROUTE_TABLE, SERVICES, SUB_RESOURCES, ServiceName, isUploadRoute, ownerOf } from './route-table';
 import { nextTraceparent } from './trace-context';
 import { cachingVerifier } from './verified-tokens';
 
@@ -13,6 +13,8 @@ export interface ProxyOptions {
   upstreams: Record<ServiceName, string>;
   verify: TokenVerifier;
   bodyLimitBytes: number;
+  /** The body limit of UPLOAD_ROUTES (spreadsheet imports); bodyLimitBytes when absent. */
+  uploadLimitBytes?: number;
   timeoutMs: number;
   loginAttemptsPerMinute: number;
 }
@@ -111,10 +113,11 @@ export async function registerProxy(fastify: FastifyInstance, o: ProxyOptions): 
 
     scope.setErrorHandler((err, req, reply) => sendProblem(reply, toProblem(err, req)));
     scope.removeAllContentTypeParsers();
-    scope.addContentTypeParser('*', (req, payload, done) => done(null, limitStream(payload, o.bodyLimitBytes)));
+    const limitOf = (req: FastifyRequest) => (isUploadRoute(req.method, req.url) ? (o.uploadLimitBytes ?? o.bodyLimitBytes) : o.bodyLimitBytes);
+    scope.addContentTypeParser('*', (req, payload, done) => done(null, limitStream(payload, limitOf(req))));
     scope.addHook('onRequest', async (req) => {
       const length = Number(req.headers['content-length'] ?? 0);
-      if (length > o.bodyLimitBytes) throw tooLarge(o.bodyLimitBytes);
+      if (length > limitOf(req)) throw tooLarge(limitOf(req));
     });
 
     const verify = cachingVerifier(o.verify, { maxEntries: 10_000, maxAgeMs: 60_000 });
@@ -158,6 +161,11 @@ export async function registerProxy(fastify: FastifyInstance, o: ProxyOptions): 
           scope.route({ method, url, onRequest: authenticate, handler, exposeHeadRoute: false });
         }
       }
+    }
+    // Parametric routes win over another service's wildcard (`/api/v1/customers/*`) in fastify's router.
+    for (const { service, pattern } of SUB_RESOURCES) {
+      const url = pattern.replace(/\{([^/{}]+)\}/g, ':$1');
+      for (const u of [url, `${url}/*`]) scope.route({ method: [...METHODS], url: u, onRequest: authenticate, handler: forwardTo(service), exposeHeadRoute: false });
     }
   });
 }

@@ -42,7 +42,7 @@ export class ContactDto {
   @ApiProperty({ description: 'Contact id.', example: '0190a6e2-7b3c-7d4e-8f00-000000000200', format: 'uuid' }) id!: string;
   @ApiProperty({ description: 'Organisation.', example: '0190a6e2-7b3c-7d4e-8f00-000000000001', format: 'uuid' }) tenantId!: string;
   @ApiProperty({ description: 'Customer.', example: '0190a6e2-7b3c-7d4e-8f00-000000000100', format: 'uuid' }) customerId!: string;
-  @ApiProperty({ description: 'Owner: the customer\u2019s owner.', example: '0190a6e2-7b3c-7d4e-8f00-000000000003', format: 'uuid' }) ownerId!: string;
+  @ApiProperty({ description: 'Owner: the customer\u2019s owner (null while the customer sits in a public pool).', example: '0190a6e2-7b3c-7d4e-8f00-000000000003', format: 'uuid', nullable: true, type: String }) ownerId!: string | null;
   @ApiProperty({ description: 'Full name.', example: 'Wang Wei' }) name!: string;
   @ApiProperty({ description: 'Job title.', example: 'Purchasing manager', nullable: true, type: String }) title!: string | null;
   @ApiProperty({ description: 'Phone numbers.', example: ['+86 139 0000 0000'], type: [String] }) phones!: string[];

@@ -125,7 +125,8 @@ export class CustomerDto {
   @ApiProperty({ description: 'E-mail.', example: 'info@lianhe.example.com', nullable: true, type: String }) email!: string | null;
   @ApiProperty({ description: 'Web site.', example: 'https://lianhe.example.com', nullable: true, type: String }) website!: string | null;
   @ApiProperty({ description: 'Unified social credit code.', example: '91330100MA2B000000', nullable: true, type: String }) unifiedSocialCreditCode!: string | null;
-  @ApiProperty({ description: 'Owner (a user).', example: USER_ID, format: 'uuid' }) ownerId!: string;
+  @ApiProperty({ description: 'Owner (a user); null while the customer sits in a public pool (公海池).', example: USER_ID, format: 'uuid', nullable: true, type: String }) ownerId!: string | null;
+  @ApiProperty({ description: 'The public pool holding the customer while it has no owner; null when someone owns it.', example: null, format: 'uuid', nullable: true, type: String }) poolId!: string | null;
   @ApiProperty({ description: 'Tags.', example: ['key-account'], type: [String] }) tags!: string[];
   @ApiProperty({ description: 'Remarks.', example: null, nullable: true, type: String }) remarks!: string | null;
   @ApiProperty({ description: 'Who created it.', example: USER_ID, format: 'uuid' }) createdBy!: string;

@@ -5,8 +5,8 @@ export class ContactEntity {
   @PrimaryColumn('uuid') id!: string;
   @Column({ type: 'uuid', name: 'tenant_id' }) tenantId!: string;
   @Column({ type: 'uuid', name: 'customer_id' }) customerId!: string;
-  /** Always the customer's owner: contacts follow their customer. */
-  @Column({ type: 'uuid', name: 'owner_id' }) ownerId!: string;
+  /** Always the customer's owner (null while the customer is in a public pool): contacts follow their customer. */
+  @Column({ type: 'uuid', name: 'owner_id', nullable: true }) ownerId!: string | null;
   @Column('text') name!: string;
   @Column({ type: 'text', nullable: true }) title!: string | null;
   @Column({ type: 'text', array: true }) phones!: string[];

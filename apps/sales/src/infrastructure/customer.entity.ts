@@ -17,7 +17,9 @@ export class CustomerEntity {
   @Column({ type: 'text', nullable: true }) email!: string | null;
   @Column({ type: 'text', nullable: true }) website!: string | null;
   @Column({ type: 'text', name: 'unified_social_credit_code', nullable: true }) unifiedSocialCreditCode!: string | null;
-  @Column({ type: 'uuid', name: 'owner_id' }) ownerId!: string;
+  /** Null while the customer sits in a public pool (marketing's ledger decides; see OwnerChangedConsumer). */
+  @Column({ type: 'uuid', name: 'owner_id', nullable: true }) ownerId!: string | null;
+  @Column({ type: 'uuid', name: 'pool_id', nullable: true }) poolId!: string | null;
   @Column({ type: 'text', array: true }) tags!: string[];
   @Column({ type: 'text', nullable: true }) remarks!: string | null;
   @Column({ type: 'uuid', name: 'created_by' }) createdBy!: string;

@@ -1,6 +1,42 @@
 import { MigrationInterface, QueryRunner } from 'typeorm';
 
 /**
+ * The body of customers' counting trigger function; `owner` is the expression counted as the
+ * owner (CustomerPools1700000002100 replaces it so that pooled customers, with no owner, count
+ * under a sentinel owner).
+ */
+export function customerCountsAddBody(owner: string): string {
+  // One function for customers' triggers; each branch reads only the transition tables its event has.
+  const addDeltas = (deltas: string) => `
+          WITH d AS (
+            SELECT tenant_id, owner_id, sum(delta) AS delta FROM (${deltas}) x GROUP BY tenant_id, owner_id HAVING sum(delta) <> 0),
+          o AS (
+            INSERT INTO customer_owner_counts AS k (tenant_id, owner_id, department_id, live)
+            SELECT d.tenant_id, d.owner_id, (SELECT u.department_id FROM org_users u WHERE u.id = d.owner_id AND u.tenant_id = d.tenant_id), d.delta
+            FROM d ORDER BY d.tenant_id, d.owner_id
+            ON CONFLICT (tenant_id, owner_id) DO UPDATE SET live = k.live + EXCLUDED.live
+            RETURNING k.tenant_id, k.owner_id, k.department_id)
+          INSERT INTO customer_department_counts AS g (tenant_id, department_id, live)
+          SELECT o.tenant_id, o.department_id, sum(d.delta) FROM o JOIN d ON d.tenant_id = o.tenant_id AND d.owner_id = o.owner_id
+          WHERE o.department_id IS NOT NULL
+          GROUP BY o.tenant_id, o.department_id ORDER BY o.tenant_id, o.department_id
+          ON CONFLICT (tenant_id, department_id) DO UPDATE SET live = g.live + EXCLUDED.live;`;
+  const plus = `SELECT tenant_id, ${owner} AS owner_id, 1 AS delta FROM new_rows WHERE deleted_at IS NULL`;
+  const minus = `SELECT tenant_id, ${owner} AS owner_id, -1 AS delta FROM old_rows WHERE deleted_at IS NULL`;
+  return `RETURNS trigger LANGUAGE plpgsql AS $$
+      BEGIN
+        IF TG_OP = 'INSERT' THEN${addDeltas(plus)}
+        ELSIF TG_OP = 'UPDATE' THEN${addDeltas(`${plus} UNION ALL ${minus}`)}
+        ELSIF TG_OP = 'DELETE' THEN${addDeltas(minus)}
+        ELSE -- TRUNCATE
+          UPDATE customer_owner_counts SET live = 0 WHERE live <> 0;
+          DELETE FROM customer_department_counts;
+        END IF;
+        RETURN NULL;
+      END $$`;
+}
+
+/**
  * Live customers (not in the recycle bin) per owner and per owner's department, kept exact by
  * triggers in the writing transaction, so that a list's `total` sums counters instead of counting
  * index entries: counting the 360k customers of a large subtree takes about 60 ms, summing its
@@ -39,34 +75,7 @@ export class CustomerCounts1700000001100 implements MigrationInterface {
       live bigint NOT NULL,
       PRIMARY KEY (tenant_id, department_id))`);
 
-    // One function for customers' triggers; each branch reads only the transition tables its event has.
-    const addDeltas = (deltas: string) => `
-          WITH d AS (
-            SELECT tenant_id, owner_id, sum(delta) AS delta FROM (${deltas}) x GROUP BY tenant_id, owner_id HAVING sum(delta) <> 0),
-          o AS (
-            INSERT INTO customer_owner_counts AS k (tenant_id, owner_id, department_id, live)
-            SELECT d.tenant_id, d.owner_id, (SELECT u.department_id FROM org_users u WHERE u.id = d.owner_id AND u.tenant_id = d.tenant_id), d.delta
-            FROM d ORDER BY d.tenant_id, d.owner_id
-            ON CONFLICT (tenant_id, owner_id) DO UPDATE SET live = k.live + EXCLUDED.live
-            RETURNING k.tenant_id, k.owner_id, k.department_id)
-          INSERT INTO customer_department_counts AS g (tenant_id, department_id, live)
-          SELECT o.tenant_id, o.department_id, sum(d.delta) FROM o JOIN d ON d.tenant_id = o.tenant_id AND d.owner_id = o.owner_id
-          WHERE o.department_id IS NOT NULL
-          GROUP BY o.tenant_id, o.department_id ORDER BY o.tenant_id, o.department_id
-          ON CONFLICT (tenant_id, department_id) DO UPDATE SET live = g.live + EXCLUDED.live;`;
-    const plus = 'SELECT tenant_id, owner_id, 1 AS delta FROM new_rows WHERE deleted_at IS NULL';
-    const minus = 'SELECT tenant_id, owner_id, -1 AS delta FROM old_rows WHERE deleted_at IS NULL';
-    await q.query(`CREATE FUNCTION customer_counts_add() RETURNS trigger LANGUAGE plpgsql AS $$
-      BEGIN
-        IF TG_OP = 'INSERT' THEN${addDeltas(plus)}
-        ELSIF TG_OP = 'UPDATE' THEN${addDeltas(`${plus} UNION ALL ${minus}`)}
-        ELSIF TG_OP = 'DELETE' THEN${addDeltas(minus)}
-        ELSE -- TRUNCATE
-          UPDATE customer_owner_counts SET live = 0 WHERE live <> 0;
-          DELETE FROM customer_department_counts;
-        END IF;
-        RETURN NULL;
-      END $$`);
+    await q.query(`CREATE FUNCTION customer_counts_add() ${customerCountsAddBody('owner_id')}`);
 
     await q.query(`CREATE FUNCTION customer_counts_move_owner() RETURNS trigger LANGUAGE plpgsql AS $$
       DECLARE

@@ -1,14 +1,15 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource } from 'typeorm';
+import { DataSource, EntityManager } from 'typeorm';
 import { ContactCreated, ContactDeleted, ContactRestored, ContactUpdated } from '@crm/contracts';
 import { UUID_PATTERN, conflict, newId, notFound } from '@crm/kernel';
 import { publishInTransaction } from '@crm/messaging';
 import { audit } from '../audit';
 import { assertDictionaryCodes } from '../../dictionaries/dictionaries.service';
 import { ContactEntity } from '../../infrastructure/contact.entity';
+import { CustomerEntity } from '../../infrastructure/customer.entity';
 import { findCustomer } from '../customers/customer-view';
 import { ContactView, contactNotFound, findContact, toContactView } from './contact-view';
-import { RequestContext, requireRecordAccess } from '@crm/access';
+import { AuditActor, RequestContext, actorOf, requireRecordAccess } from '@crm/access';
 
 export interface ContactFields {
   name: string;
@@ -24,40 +25,50 @@ export interface CreateContactInput extends ContactFields {
 
 const customerOfContactNotFound = () => notFound('CUSTOMER.NOT_FOUND', 'No such customer in your organisation, or you may not see it.');
 
+/**
+ * Creates a contact of `customer` (owned by the customer's owner), with its event and audit entry,
+ * in the caller's transaction: the one body a request (CreateContactHandler) and a lead conversion share.
+ */
+export async function createContactRecord(m: EntityManager, who: RequestContext | AuditActor, customer: CustomerEntity, input: ContactFields): Promise<ContactView> {
+  const { tenantId, userId, traceparent } = actorOf(who);
+  if (!userId) throw new Error('a contact needs an author: the actor must be a user');
+  await assertDictionaryCodes(m, tenantId, 'contact', input);
+  const now = new Date();
+  const contact = m.getRepository(ContactEntity).create({
+    id: newId(),
+    tenantId,
+    customerId: customer.id,
+    ownerId: customer.ownerId,
+    name: input.name,
+    title: input.title ?? null,
+    phones: input.phones ?? [],
+    email: input.email ?? null,
+    decisionRole: input.decisionRole ?? null,
+    createdBy: userId,
+    updatedBy: userId,
+    createdAt: now,
+    updatedAt: now,
+    deletedAt: null,
+  });
+  await m.getRepository(ContactEntity).insert(contact);
+  const view = toContactView(contact);
+  await publishInTransaction(m, ContactCreated, { tenantId, subject: contact.id, data: view, traceparent });
+  await audit(m, who, { objectType: 'contact', objectId: contact.id, action: 'create', after: view });
+  return view;
+}
+
 /** A contact joins a customer the caller may edit, and belongs to that customer's owner. */
 @Injectable()
 export class CreateContactHandler {
   constructor(private readonly dataSource: DataSource) {}
 
   execute(ctx: RequestContext, input: CreateContactInput): Promise<ContactView> {
-    const { tenantId, userId } = ctx.caller;
+    const { tenantId } = ctx.caller;
     return this.dataSource.transaction(async (m) => {
       const customer = await findCustomer(m, tenantId, input.customerId);
       if (!customer) throw customerOfContactNotFound();
       await requireRecordAccess(m, ctx, 'customer', customer, 'edit', customerOfContactNotFound);
-      await assertDictionaryCodes(m, tenantId, 'contact', input);
-      const now = new Date();
-      const contact = m.getRepository(ContactEntity).create({
-        id: newId(),
-        tenantId,
-        customerId: customer.id,
-        ownerId: customer.ownerId,
-        name: input.name,
-        title: input.title ?? null,
-        phones: input.phones ?? [],
-        email: input.email ?? null,
-        decisionRole: input.decisionRole ?? null,
-        createdBy: userId,
-        updatedBy: userId,
-        createdAt: now,
-        updatedAt: now,
-        deletedAt: null,
-      });
-      await m.getRepository(ContactEntity).insert(contact);
-      const view = toContactView(contact);
-      await publishInTransaction(m, ContactCreated, { tenantId, subject: contact.id, data: view, traceparent: ctx.traceparent });
-      await audit(m, ctx, { objectType: 'contact', objectId: contact.id, action: 'create', after: view });
-      return view;
+      return createContactRecord(m, ctx, customer, input);
     });
   }
 }

@@ -26,8 +26,9 @@ export class AssignCustomerOwnerHandler {
       if (!user) throw validationError([{ field: 'ownerId', message: 'No such user in this organisation.' }]);
       const before = toCustomerView(customer);
       const now = new Date();
-      Object.assign(customer, { ownerId, updatedAt: now, updatedBy: userId });
-      await m.getRepository(CustomerEntity).update({ id, tenantId }, { ownerId, updatedAt: now, updatedBy: userId });
+      // A customer in a public pool leaves it with its new owner (marketing's ledger follows this change).
+      Object.assign(customer, { ownerId, poolId: null, updatedAt: now, updatedBy: userId });
+      await m.getRepository(CustomerEntity).update({ id, tenantId }, { ownerId, poolId: null, updatedAt: now, updatedBy: userId });
       const view = toCustomerView(customer);
       await publishInTransaction(m, CustomerUpdated, { tenantId, subject: id, data: view, traceparent: ctx.traceparent });
       await audit(m, ctx, { objectType: 'customer', objectId: id, action: 'owner-change', before, after: view });

@@ -26,6 +26,7 @@ export function toCustomerView(c: CustomerEntity): CustomerView {
     website: c.website,
     unifiedSocialCreditCode: c.unifiedSocialCreditCode,
     ownerId: c.ownerId,
+    poolId: c.poolId,
     tags: c.tags,
     remarks: c.remarks,
     createdBy: c.createdBy,
