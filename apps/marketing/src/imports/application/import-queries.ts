@@ -44,13 +44,13 @@ export class ImportQueries {
   /** The error report as CSV (UTF-8 with a BOM, so Excel opens the Chinese text right): row, field, reason. */
   async errorsCsv(ctx: RequestContext, id: string): Promise<{ job: ImportJobView; csv: Buffer }> {
     const job = await this.get(ctx, id);
-    const rows: { row: number; field: string; reason: string }[] = await this.dataSource.query('SELECT row, field, reason FROM import_errors WHERE job_id = $1 ORDER BY row, id', [id]);
+    const rows: { row: number; field: string; reason: string }[] = await this.dataSource.query('SELECT row, field, reason FROM import_errors WHERE tenant_id = $1 AND job_id = $2 ORDER BY row, id', [ctx.caller.tenantId, id]);
     const csv = toCsv([['row', 'field', 'reason'], ...rows.map((r) => [r.row, r.field, r.reason])]);
     return { job, csv: Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(csv)]) };
   }
 
   async errors(ctx: RequestContext, id: string): Promise<{ row: number; field: string; reason: string }[]> {
     await this.get(ctx, id);
-    return this.dataSource.query('SELECT row, field, reason FROM import_errors WHERE job_id = $1 ORDER BY row, id', [id]);
+    return this.dataSource.query('SELECT row, field, reason FROM import_errors WHERE tenant_id = $1 AND job_id = $2 ORDER BY row, id', [ctx.caller.tenantId, id]);
   }
 }

@@ -155,8 +155,8 @@ export class ImportWorker implements OnApplicationBootstrap, OnModuleDestroy {
         errors.push(...rejected);
         statistics.added += inserted;
         if (errors.length) {
-          await m.query('INSERT INTO import_errors (job_id, row, field, reason) SELECT $1, * FROM unnest($2::int[], $3::text[], $4::text[])', [
-            job.id, errors.map((e) => e.row), errors.map((e) => e.field), errors.map((e) => e.reason),
+          await m.query('INSERT INTO import_errors (tenant_id, job_id, row, field, reason) SELECT $5, $1, * FROM unnest($2::int[], $3::text[], $4::text[])', [
+            job.id, errors.map((e) => e.row), errors.map((e) => e.field), errors.map((e) => e.reason), actor.tenantId,
           ]);
         }
         await m.query('UPDATE import_jobs SET processed = $2, succeeded = succeeded + $3, failed = failed + $4, heartbeat_at = now() WHERE id = $1', [

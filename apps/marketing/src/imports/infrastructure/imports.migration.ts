@@ -39,11 +39,12 @@ export class Imports1700000005000 implements MigrationInterface {
     await q.query('CREATE INDEX import_jobs_tenant ON import_jobs (tenant_id, created_at DESC)');
     await q.query(`CREATE TABLE import_errors (
       id bigserial PRIMARY KEY,
+      tenant_id uuid NOT NULL,
       job_id uuid NOT NULL REFERENCES import_jobs (id) ON DELETE CASCADE,
       row integer NOT NULL,
       field text NOT NULL,
       reason text NOT NULL)`);
-    await q.query('CREATE INDEX import_errors_job ON import_errors (job_id, row, id)');
+    await q.query('CREATE INDEX import_errors_job ON import_errors (tenant_id, job_id, row, id)');
   }
   async down(q: QueryRunner): Promise<void> {
     await q.query('DROP TABLE import_errors');
