@@ -6,6 +6,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { startBroker } from '@crm/kafka-broker';
 import { createTestDatabase, testInfraFromEnv } from '@crm/testing';
 import { loadIdentityConfig } from '../../apps/identity/src/config';
 import { startIdentity } from '../../apps/identity/src/main';
@@ -42,12 +43,16 @@ export async function startSystem(o: { label?: string; adminPassword?: string } 
   const label = o.label ?? 'system';
   const adminPassword = o.adminPassword ?? 'system-test-Admin-1';
   const infra = testInfraFromEnv();
-  const brokers = infra.kafkaBrokers;
+  // A system of its own on the embedded broker: its fresh consumer groups replay only its own
+  // history, not every earlier suite's (with an external Kafka the suites share it).
+  const broker = infra.kafkaEmbedded ? await startBroker({ port: 0, host: '127.0.0.1', groupInitialRebalanceDelayMs: 0 }) : undefined;
+  const brokers = broker ? [broker.address] : infra.kafkaBrokers;
   const databases = {} as Record<DatabaseName, string>;
   for (const name of ['identity', 'marketing', 'sales', 'after_sales'] as const) databases[name] = await createTestDatabase(infra.postgresUrl, `${label}_${name}`);
   const apps: NestFastifyApplication[] = [];
   const stop = async () => {
     for (const app of [...apps].reverse()) await app.close();
+    await broker?.stop();
   };
   try {
     const common = { HOST: '127.0.0.1', PORT: '0', KAFKA_BROKERS: brokers.join(','), LOG_LEVEL: 'silent', KAFKA_GROUP_PREFIX: `${label}-${randomUUID().slice(0, 8)}` };

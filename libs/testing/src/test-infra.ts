@@ -10,6 +10,8 @@ export interface TestInfra {
   /** Server URL (postgres database): make per-suite databases with `createTestDatabase`. */
   postgresUrl: string;
   kafkaBrokers: string[];
+  /** True when the broker is the embedded one: a test may then start a private one just as well. */
+  kafkaEmbedded: boolean;
   stop(): Promise<void>;
 }
 
@@ -72,6 +74,7 @@ export async function startTestInfra(env: NodeJS.ProcessEnv = process.env): Prom
   return {
     postgresUrl,
     kafkaBrokers,
+    kafkaEmbedded: source.kafka === 'embedded',
     stop: async () => {
       for (const stop of stops.reverse()) await stop();
     },
@@ -87,9 +90,9 @@ export async function createTestDatabase(postgresUrl: string, label: string): Pr
 }
 
 /** What jest's global setup exported for the test workers. */
-export function testInfraFromEnv(): { postgresUrl: string; kafkaBrokers: string[] } {
+export function testInfraFromEnv(): { postgresUrl: string; kafkaBrokers: string[]; kafkaEmbedded: boolean } {
   const postgresUrl = process.env.CRM_TEST_POSTGRES_URL;
   const brokers = process.env.CRM_TEST_KAFKA_BROKERS;
   if (!postgresUrl || !brokers) throw new Error('Test infrastructure is not up: run the tests with jest (its globalSetup starts it).');
-  return { postgresUrl, kafkaBrokers: brokers.split(',') };
+  return { postgresUrl, kafkaBrokers: brokers.split(','), kafkaEmbedded: process.env.CRM_TEST_KAFKA_EMBEDDED === '1' };
 }
