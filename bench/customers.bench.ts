@@ -17,20 +17,18 @@
  * Targets for the large subtree: p95 <= 50 ms, <= 1.3x the administrator's p95, no Seq Scan of customers.
  */
 import 'reflect-metadata';
-import * as fs from 'node:fs';
+import { benchDatabase } from './support';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { createServer } from 'node:http';
 import { AddressInfo } from 'node:net';
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { parseArgs } from 'node:util';
 import { JWK, SignJWT, exportJWK, generateKeyPair } from 'jose';
 import { DataSource, Logger } from 'typeorm';
 import { TOKEN_AUDIENCE, TOKEN_ISSUER, dataRulesHandlers } from '@crm/access';
 import { CloudEvent, RoleDataRulesChanged, RoleDataRulesData, dataschemaOf, defaultDataRules } from '@crm/contracts';
 import { startBroker } from '@crm/kafka-broker';
-import { ensureDatabase, withDatabase } from '@crm/persistence';
-import { RunningPostgres, startEmbeddedPostgres } from '@crm/testing';
 import type { loadSalesConfig as LoadSalesConfig } from '../apps/sales/src/config';
 import type { startSales as StartSales } from '../apps/sales/src/main';
 
@@ -157,17 +155,8 @@ function captureQueries(ds: DataSource): { start(): void; stop(): [string, unkno
 }
 
 async function main(): Promise<void> {
-  let server: RunningPostgres | undefined;
-  let dataDir: string | undefined;
-  let serverUrl = process.env.DATABASE_URL;
-  if (!serverUrl) {
-    dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'crm-bench-customers-'));
-    fs.chmodSync(dataDir, 0o755); // as root, PostgreSQL runs as 'postgres' and must enter it
-    server = await startEmbeddedPostgres({ dataDir, persistent: false });
-    serverUrl = server.url;
-  }
-  const url = withDatabase(serverUrl, `crm_bench_customers_${randomBytes(4).toString('hex')}`);
-  await ensureDatabase(url);
+  const database = await benchDatabase('customers');
+  const { url } = database;
   const broker = await startBroker({ port: 0 });
 
   const keys = await generateKeyPair('RS256', { extractable: true });
@@ -290,16 +279,7 @@ async function main(): Promise<void> {
     await app.close();
     await new Promise((r) => jwks.close(r));
     await broker.stop();
-    if (server) {
-      await server.stop();
-      fs.rmSync(dataDir!, { recursive: true, force: true });
-    } else {
-      const { Client } = await import('pg');
-      const admin = new Client({ connectionString: serverUrl });
-      await admin.connect();
-      await admin.query(`DROP DATABASE IF EXISTS "${new URL(url).pathname.slice(1)}" WITH (FORCE)`);
-      await admin.end();
-    }
+    await database.stop();
   }
 }
 

@@ -11,16 +11,13 @@
  * Targets for the large subtree: p95 <= 50 ms and <= 1.3x the unfiltered page.
  */
 import 'reflect-metadata';
-import * as fs from 'node:fs';
-import * as os from 'node:os';
-import * as path from 'node:path';
-import { randomBytes, randomUUID } from 'node:crypto';
+import { benchDatabase } from './support';
+import { randomUUID } from 'node:crypto';
 import { parseArgs } from 'node:util';
 import { DataSource } from 'typeorm';
 import { ACCESS_MIGRATIONS, Caller, applyDataScope, orgProjectionHandlers, resolveScope, scopeCondition } from '@crm/access';
 import { RoleDataRulesChanged, dataschemaOf } from '@crm/contracts';
-import { ensureDatabase, typeormOptions, withDatabase } from '@crm/persistence';
-import { RunningPostgres, startEmbeddedPostgres } from '@crm/testing';
+import { typeormOptions } from '@crm/persistence';
 
 const { values } = parseArgs({ options: { runs: { type: 'string', default: '100' } } });
 const RUNS = Number(values.runs);
@@ -104,17 +101,8 @@ async function time(runs: number, f: () => Promise<unknown>): Promise<{ p50: num
 }
 
 async function main(): Promise<void> {
-  let server: RunningPostgres | undefined;
-  let dataDir: string | undefined;
-  let serverUrl = process.env.DATABASE_URL;
-  if (!serverUrl) {
-    dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'crm-bench-scope-'));
-    fs.chmodSync(dataDir, 0o755); // as root, PostgreSQL runs as 'postgres' and must enter it
-    server = await startEmbeddedPostgres({ dataDir, persistent: false });
-    serverUrl = server.url;
-  }
-  const url = withDatabase(serverUrl, `crm_bench_data_scope_${randomBytes(4).toString('hex')}`);
-  await ensureDatabase(url);
+  const database = await benchDatabase('data-scope');
+  const { url } = database;
   const ds = new DataSource(typeormOptions({ url, entities: [], migrations: ACCESS_MIGRATIONS, poolSize: 2 }));
   await ds.initialize();
   try {
@@ -152,16 +140,7 @@ async function main(): Promise<void> {
     console.log(`\n${explained}`);
   } finally {
     await ds.destroy();
-    if (server) {
-      await server.stop();
-      fs.rmSync(dataDir!, { recursive: true, force: true });
-    } else {
-      const { Client } = await import('pg');
-      const admin = new Client({ connectionString: serverUrl });
-      await admin.connect();
-      await admin.query(`DROP DATABASE IF EXISTS "${new URL(url).pathname.slice(1)}"`);
-      await admin.end();
-    }
+    await database.stop();
   }
 }
 

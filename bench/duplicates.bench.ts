@@ -17,15 +17,12 @@
  * p50/p95/p99 each, and whether the targets hold: exact p95 <= 5 ms, fuzzy p95 <= 50 ms.
  */
 import 'reflect-metadata';
-import * as fs from 'node:fs';
+import { benchDatabase } from './support';
 import * as os from 'node:os';
-import * as path from 'node:path';
-import { randomBytes } from 'node:crypto';
 import { parseArgs } from 'node:util';
 import { DataSource } from 'typeorm';
 import { Caller } from '@crm/access';
-import { ensureDatabase, typeormOptions, withDatabase } from '@crm/persistence';
-import { RunningPostgres, startEmbeddedPostgres } from '@crm/testing';
+import { typeormOptions } from '@crm/persistence';
 import { MARKETING_MIGRATIONS } from '../apps/marketing/src/migrations';
 import { checkDuplicates } from '../apps/marketing/src/duplicates/application/check-duplicates';
 import { characterBigrams, minSharedBigrams, normaliseCompanyName, normalisePhone } from '../apps/marketing/src/duplicates/domain';
@@ -150,16 +147,8 @@ async function probes(ds: DataSource, n: number): Promise<Record<string, Probe[]
 const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
 
 async function main(): Promise<void> {
-  let server: RunningPostgres | undefined;
-  let serverUrl = process.env.DATABASE_URL;
-  if (!serverUrl) {
-    const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'crm-bench-duplicates-'));
-    fs.chmodSync(dataDir, 0o755); // as root, PostgreSQL runs as 'postgres' and must enter it
-    server = await startEmbeddedPostgres({ dataDir, persistent: false });
-    serverUrl = server.url;
-  }
-  const url = withDatabase(serverUrl, `crm_bench_duplicates_${randomBytes(4).toString('hex')}`);
-  await ensureDatabase(url);
+  const database = await benchDatabase('duplicates');
+  const { url } = database;
   const ds = new DataSource(typeormOptions({ url, entities: [], migrations: MARKETING_MIGRATIONS, poolSize: 2 }));
   await ds.initialize();
   try {
@@ -225,7 +214,7 @@ async function main(): Promise<void> {
     for (const row of plan) console.log(`    ${row['QUERY PLAN']}`);
   } finally {
     await ds.destroy();
-    await server?.stop();
+    await database.stop();
   }
 }
 

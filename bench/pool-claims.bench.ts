@@ -14,16 +14,13 @@
  * Prints claims/s granted, requests/s, and checks that no user exceeded a quota.
  */
 import 'reflect-metadata';
-import * as fs from 'node:fs';
+import { benchDatabase } from './support';
 import * as os from 'node:os';
-import * as path from 'node:path';
-import { randomBytes } from 'node:crypto';
 import { parseArgs } from 'node:util';
 import { DataSource } from 'typeorm';
 import { RequestContext } from '@crm/access';
 import { AppError } from '@crm/kernel';
-import { ensureDatabase, typeormOptions, withDatabase } from '@crm/persistence';
-import { RunningPostgres, startEmbeddedPostgres } from '@crm/testing';
+import { typeormOptions } from '@crm/persistence';
 import { MARKETING_MIGRATIONS } from '../apps/marketing/src/migrations';
 import { ClaimCustomersHandler } from '../apps/marketing/src/pools/application/claim-customers.handler';
 
@@ -58,16 +55,8 @@ async function generate(ds: DataSource): Promise<void> {
 }
 
 async function main(): Promise<void> {
-  let server: RunningPostgres | undefined;
-  let serverUrl = process.env.DATABASE_URL;
-  if (!serverUrl) {
-    const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'crm-bench-pool-claims-'));
-    fs.chmodSync(dataDir, 0o755); // as root, PostgreSQL runs as 'postgres' and must enter it
-    server = await startEmbeddedPostgres({ dataDir, persistent: false });
-    serverUrl = server.url;
-  }
-  const url = withDatabase(serverUrl, `crm_bench_pool_claims_${randomBytes(4).toString('hex')}`);
-  await ensureDatabase(url);
+  const database = await benchDatabase('pool-claims');
+  const { url } = database;
   const ds = new DataSource(typeormOptions({ url, entities: [], migrations: MARKETING_MIGRATIONS, poolSize: CONCURRENCY + 2 }));
   await ds.initialize();
   try {
@@ -114,7 +103,7 @@ async function main(): Promise<void> {
     if (over > 0) process.exitCode = 1;
   } finally {
     await ds.destroy();
-    await server?.stop();
+    await database.stop();
   }
 }
 

@@ -16,14 +16,11 @@
  * (recorded, one notification per administrator). Checks that the job did what the previews said.
  */
 import 'reflect-metadata';
-import * as fs from 'node:fs';
+import { benchDatabase } from './support';
 import * as os from 'node:os';
-import * as path from 'node:path';
-import { randomBytes } from 'node:crypto';
 import { parseArgs } from 'node:util';
 import { DataSource } from 'typeorm';
-import { ensureDatabase, typeormOptions, withDatabase } from '@crm/persistence';
-import { RunningPostgres, startEmbeddedPostgres } from '@crm/testing';
+import { typeormOptions } from '@crm/persistence';
 import { MARKETING_MIGRATIONS } from '../apps/marketing/src/migrations';
 import { PoolRulesJob } from '../apps/marketing/src/pools/application/pool-rules.job';
 import { dueSql, findDue } from '../apps/marketing/src/pools/infrastructure/pool-rules.repository';
@@ -61,16 +58,8 @@ async function generate(ds: DataSource, asOf: Date): Promise<void> {
 }
 
 async function main(): Promise<void> {
-  let server: RunningPostgres | undefined;
-  let serverUrl = process.env.DATABASE_URL;
-  if (!serverUrl) {
-    const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'crm-bench-pool-rules-'));
-    fs.chmodSync(dataDir, 0o755); // as root, PostgreSQL runs as 'postgres' and must enter it
-    server = await startEmbeddedPostgres({ dataDir, persistent: false });
-    serverUrl = server.url;
-  }
-  const url = withDatabase(serverUrl, `crm_bench_pool_rules_${randomBytes(4).toString('hex')}`);
-  await ensureDatabase(url);
+  const database = await benchDatabase('pool-rules');
+  const { url } = database;
   const ds = new DataSource(typeormOptions({ url, entities: [], migrations: MARKETING_MIGRATIONS, poolSize: 4 }));
   await ds.initialize(); // runs the marketing migrations
   try {
@@ -121,7 +110,7 @@ async function main(): Promise<void> {
     if (seconds > 30) process.exitCode = 1;
   } finally {
     await ds.destroy();
-    await server?.stop();
+    await database.stop();
   }
 }
 
