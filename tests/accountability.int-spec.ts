@@ -3,7 +3,7 @@
  * fields, the actor, the request id and the client address) and handovers across services.
  */
 import { randomUUID } from 'node:crypto';
-import { Answer, RunningSystem, eventually, request, startSystem, waitUntilHealthy } from './support/system';
+import { Answer, RunningSystem, demoTeam, eventually, request, startSystem, waitUntilHealthy } from './support/system';
 
 jest.setTimeout(120_000);
 
@@ -25,28 +25,9 @@ describe('accountability: audit log and handovers', () => {
   beforeAll(async () => {
     system = await startSystem({ label: 'accountability' });
     expect((await waitUntilHealthy(system.gateway)).status).toBe(200);
-    const login = async (username: string, password: string) => {
-      const res = await http('POST', '/api/v1/auth/login', undefined, { tenant: 'demo', username, password });
-      expect(res.status).toBe(200);
-      return res.body.accessToken as string;
-    };
-    admin = await login('admin', system.adminPassword);
-    const roles = await http('GET', '/api/v1/roles?code=account-manager', admin);
-    const dept = await http('POST', '/api/v1/departments', admin, { name: 'Accountability' });
-    expect(dept.status).toBe(201);
-    const user = async (username: string) => {
-      const res = await http('POST', '/api/v1/users', admin, {
-        username,
-        password: 'Password-123',
-        name: username,
-        departmentId: dept.body.id,
-        roleIds: [roles.body.items[0].id],
-      });
-      expect(res.status).toBe(201);
-      return { id: res.body.id as string, token: await login(username, 'Password-123') };
-    };
-    leaver = await user('leaver');
-    receiver = await user('receiver');
+    let users: { id: string; token: string }[];
+    ({ admin, users } = await demoTeam(system, 'Accountability', ['leaver', 'receiver']));
+    [leaver, receiver] = users;
     // Sales knows the users once identity's events reach its org projection.
     await eventually('users in sales', async () => ((await http('POST', '/api/v1/customers', leaver.token, { name: 'warm-up' })).status === 201 ? true : undefined));
   });

@@ -3,7 +3,7 @@
  * sales (the customer): a customer created in sales is returned to the default pool, claimed by
  * another member, and sales shows each change of hands on the customer and its contacts.
  */
-import { Answer, RunningSystem, eventually, request, startSystem, waitUntilHealthy } from './support/system';
+import { Answer, RunningSystem, demoTeam, eventually, request, startSystem, waitUntilHealthy } from './support/system';
 
 jest.setTimeout(120_000);
 
@@ -17,22 +17,9 @@ describe('customer pools across marketing and sales', () => {
   beforeAll(async () => {
     system = await startSystem({ label: 'pools' });
     expect((await waitUntilHealthy(system.gateway)).status).toBe(200);
-    const login = async (username: string, password: string) => {
-      const res = await http('POST', '/api/v1/auth/login', undefined, { tenant: 'demo', username, password });
-      expect(res.status).toBe(200);
-      return res.body.accessToken as string;
-    };
-    admin = await login('admin', system.adminPassword);
-    const roles = await http('GET', '/api/v1/roles?code=account-manager', admin);
-    const dept = await http('POST', '/api/v1/departments', admin, { name: 'Pool members' });
-    expect(dept.status).toBe(201);
-    const user = async (username: string) => {
-      const res = await http('POST', '/api/v1/users', admin, { username, password: 'Password-123', name: username, departmentId: dept.body.id, roleIds: [roles.body.items[0].id] });
-      expect(res.status).toBe(201);
-      return { id: res.body.id as string, token: await login(username, 'Password-123') };
-    };
-    owner = await user('pool-owner');
-    claimer = await user('pool-claimer');
+    let users: { id: string; token: string }[];
+    ({ admin, users } = await demoTeam(system, 'Pool members', ['pool-owner', 'pool-claimer']));
+    [owner, claimer] = users;
   });
 
   afterAll(async () => {

@@ -144,3 +144,32 @@ export async function eventually<T>(what: string, probe: () => Promise<T | undef
     await new Promise((r) => setTimeout(r, 50));
   }
 }
+
+export interface SignedInUser {
+  id: string;
+  token: string;
+}
+
+/**
+ * The demo organisation's administrator signed in, and account managers made by it in a new
+ * department, each signed in: the cast most whole-system tests start from.
+ */
+export async function demoTeam(system: RunningSystem, department: string, usernames: string[]): Promise<{ admin: string; users: SignedInUser[] }> {
+  const login = async (username: string, password: string): Promise<string> => {
+    const res = await request(system.gateway, 'POST', '/api/v1/auth/login', { body: { tenant: 'demo', username, password } });
+    if (res.status !== 200) throw new Error(`login ${username}: ${res.status} ${JSON.stringify(res.body)}`);
+    return res.body.accessToken;
+  };
+  const admin = await login('admin', system.adminPassword);
+  const roles = await request(system.gateway, 'GET', '/api/v1/roles?code=account-manager', { token: admin });
+  const dept = await request(system.gateway, 'POST', '/api/v1/departments', { token: admin, body: { name: department } });
+  if (dept.status !== 201) throw new Error(`department: ${dept.status} ${JSON.stringify(dept.body)}`);
+  const users: SignedInUser[] = [];
+  for (const username of usernames) {
+    const body = { username, password: 'Password-123', name: username, departmentId: dept.body.id, roleIds: [roles.body.items[0].id] };
+    const res = await request(system.gateway, 'POST', '/api/v1/users', { token: admin, body });
+    if (res.status !== 201) throw new Error(`user ${username}: ${res.status} ${JSON.stringify(res.body)}`);
+    users.push({ id: res.body.id, token: await login(username, 'Password-123') });
+  }
+  return { admin, users };
+}
